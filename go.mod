@@ -1,0 +1,3 @@
+module github.com/envseal/envseal
+
+go 1.26
