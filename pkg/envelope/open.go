@@ -1,0 +1,113 @@
+package envelope
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/envseal/envseal/pkg/keyprovider"
+	"github.com/envseal/envseal/pkg/stream"
+)
+
+// CheckContext returns a *ContextError unless every pair in required is in
+// the header with the same value. Extra pairs in the file are fine: the
+// caller states what it needs, not everything the sealer chose to bind.
+func (h *Header) CheckContext(required map[string]string) error {
+	for k, want := range required {
+		got, ok := h.Context[k]
+		if !ok || got != want {
+			return &ContextError{Key: k, Want: want, Got: got, Present: ok}
+		}
+	}
+	return nil
+}
+
+// DataKey unwraps the file's data key with the first identity that opens a
+// stanza, and authenticates the header with it. A stanza that is an
+// identity's own but fails is remembered; other stanzas are still tried, and
+// that failure is returned only if none succeeds.
+func (h *Header) DataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]byte, error) {
+	var firstErr error
+	for _, s := range h.Stanzas {
+		for _, id := range ids {
+			dk, err := id.Unwrap(ctx, s, h.Context)
+			if errors.Is(err, keyprovider.ErrNotMine) {
+				continue
+			}
+			if err != nil {
+				if firstErr == nil {
+					firstErr = fmt.Errorf("failed to unwrap %s stanza: %w", s.Type, err)
+				}
+				continue
+			}
+			if len(dk) != keyprovider.DataKeySize {
+				clear(dk)
+				return nil, fmt.Errorf("%s stanza holds a %d-byte data key: %w", s.Type, len(dk), ErrMalformed)
+			}
+			if err := h.verifyMAC(dk); err != nil {
+				clear(dk)
+				return nil, err
+			}
+			return dk, nil
+		}
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return nil, &NoMatchError{Stanzas: h.Stanzas}
+}
+
+// Decrypt parses the header from src, checks the required context, unwraps
+// the data key and returns the header and a reader of the authenticated
+// plaintext. src should be buffered: the header is read in small pieces.
+func Decrypt(ctx context.Context, src io.Reader, ids []keyprovider.Unwrapper, required map[string]string) (*Header, io.Reader, error) {
+	h, err := Parse(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := h.CheckContext(required); err != nil {
+		return h, nil, err
+	}
+	dk, err := h.DataKey(ctx, ids)
+	if err != nil {
+		return h, nil, err
+	}
+	defer clear(dk)
+	fixed, err := h.fixedFields()
+	if err != nil {
+		return h, nil, err
+	}
+	r, err := stream.NewReader(dk, src, fixed)
+	if err != nil {
+		return h, nil, err
+	}
+	return h, r, nil
+}
+
+// DecryptAt is Decrypt for random access: the returned ReaderAt decrypts
+// only the chunks a read covers. size is the size of the whole file.
+func DecryptAt(ctx context.Context, src io.ReaderAt, size int64, ids []keyprovider.Unwrapper, required map[string]string) (*Header, *stream.ReaderAt, error) {
+	h, err := Parse(io.NewSectionReader(src, 0, min(size, MaxHeaderSize)))
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := h.CheckContext(required); err != nil {
+		return h, nil, err
+	}
+	dk, err := h.DataKey(ctx, ids)
+	if err != nil {
+		return h, nil, err
+	}
+	defer clear(dk)
+	fixed, err := h.fixedFields()
+	if err != nil {
+		return h, nil, err
+	}
+	payload := io.NewSectionReader(src, h.Size(), size-h.Size())
+	r, err := stream.NewReaderAt(dk, payload, size-h.Size(), fixed)
+	if err != nil {
+		return h, nil, err
+	}
+	return h, r, nil
+}

@@ -1,0 +1,174 @@
+package localkey
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/envseal/envseal/pkg/keyprovider"
+)
+
+// pemType labels an envseal key-encryption key file.
+const pemType = "ENVSEAL AES-256 KEY"
+
+// maxKeyFileSize bounds what Load reads: a key file is a few hundred bytes.
+const maxKeyFileSize = 64 << 10
+
+// ErrKeyFile means a key file exists but is not a valid envseal key file.
+var ErrKeyFile = errors.New("not an envseal key file")
+
+// PathFromURI returns the path of a file: URI. Both file:relative/path and
+// file:///absolute/path are accepted; the path is taken literally (no
+// percent-decoding) because that is what users type.
+func PathFromURI(uri string) (string, error) {
+	rest, ok := strings.CutPrefix(uri, "file:")
+	if !ok {
+		return "", fmt.Errorf("%q is not a file: URI: %w", uri, keyprovider.ErrBadURI)
+	}
+	if after, ok := strings.CutPrefix(rest, "//"); ok {
+		// file://HOST/path: only an empty host or localhost is local.
+		host, path, _ := strings.Cut(after, "/")
+		if host != "" && host != "localhost" {
+			return "", fmt.Errorf("file URI %q names a remote host: %w", uri, keyprovider.ErrBadURI)
+		}
+		rest = "/" + path
+	}
+	if rest == "" || rest == "/" {
+		return "", fmt.Errorf("file URI %q has no path: %w", uri, keyprovider.ErrBadURI)
+	}
+	return rest, nil
+}
+
+// Load reads a key file, warning through opts when other users can read it.
+func Load(path string, opts *keyprovider.Options) (*Key, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open key file: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("failed to open key file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("key file %s is not a regular file: %w", path, ErrKeyFile)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		opts.Warnf("key file %s is readable by other users (mode %04o); run: chmod 600 %s",
+			path, fi.Mode().Perm(), path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
+	defer clear(data)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read key file: %w", err)
+	}
+	if len(data) > maxKeyFileSize {
+		return nil, fmt.Errorf("key file %s is too large: %w", path, ErrKeyFile)
+	}
+	kek, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	defer clear(kek)
+	return New(kek, "file:"+path)
+}
+
+// Parse extracts the 32-byte KEK from a key file's contents. Comment lines
+// before the PEM block are allowed; anything after it but whitespace is not.
+func Parse(data []byte) ([]byte, error) {
+	block, rest := pem.Decode(data)
+	if block == nil {
+		return nil, fmt.Errorf("no PEM block found: %w", ErrKeyFile)
+	}
+	if block.Type != pemType {
+		return nil, fmt.Errorf("PEM block is %q, want %q: %w", block.Type, pemType, ErrKeyFile)
+	}
+	if len(block.Headers) != 0 || len(bytes.TrimSpace(rest)) != 0 {
+		return nil, fmt.Errorf("unexpected data around the key: %w", ErrKeyFile)
+	}
+	if len(block.Bytes) != kekSize {
+		clear(block.Bytes)
+		return nil, fmt.Errorf("key is %d bytes, want %d: %w", len(block.Bytes), kekSize, ErrKeyFile)
+	}
+	return block.Bytes, nil
+}
+
+// Marshal encodes a KEK as a key file, with a comment naming its key id.
+func Marshal(kek []byte) ([]byte, error) {
+	k, err := New(kek, "")
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# envseal key-encryption key: anyone with this file can open what is sealed to it.\n")
+	fmt.Fprintf(&b, "# key id: %s\n", k.KeyID())
+	if err := pem.Encode(&b, &pem.Block{Type: pemType, Bytes: kek}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Generate creates a new random key file at path with mode 0600. It never
+// replaces an existing file unless force is set, and then only by an atomic
+// rename, so a crash cannot leave a half-written key.
+func Generate(path string, force bool) (*Key, error) {
+	kek := make([]byte, kekSize)
+	defer clear(kek)
+	if _, err := rand.Read(kek); err != nil {
+		return nil, err
+	}
+	data, err := Marshal(kek)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(data)
+	if err := writeKeyFile(path, data, force); err != nil {
+		return nil, err
+	}
+	return New(kek, "file:"+path)
+}
+
+func writeKeyFile(path string, data []byte, force bool) error {
+	if !force {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("failed to create key file: %w", err)
+		}
+		return writeSync(f, data, path)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".envseal-key-*")
+	if err != nil {
+		return fmt.Errorf("failed to create key file: %w", err)
+	}
+	if err := writeSync(tmp, data, tmp.Name()); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("failed to create key file: %w", err)
+	}
+	return nil
+}
+
+// writeSync writes data, syncs and closes f, removing the file on failure.
+func writeSync(f *os.File, data []byte, name string) error {
+	_, err := f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(name)
+		return fmt.Errorf("failed to write key file: %w", err)
+	}
+	return nil
+}
