@@ -1,0 +1,220 @@
+package envelope_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/keyprovider"
+	"github.com/envseal/envseal/pkg/keyprovider/localkey"
+	"github.com/envseal/envseal/pkg/stream"
+)
+
+func newKey(t testing.TB, seed byte) *localkey.Key {
+	t.Helper()
+	kek := bytes.Repeat([]byte{seed}, 32)
+	k, err := localkey.New(kek, "file:test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func seal(t testing.TB, p []byte, encCtx map[string]string, keys ...keyprovider.Wrapper) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := envelope.Encrypt(context.Background(), &buf, keys, encCtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func open(file []byte, required map[string]string, ids ...keyprovider.Unwrapper) ([]byte, error) {
+	_, r, err := envelope.Decrypt(context.Background(), bytes.NewReader(file), ids, required)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(r)
+}
+
+func TestRoundTripMultipleRecipients(t *testing.T) {
+	a, b, c := newKey(t, 1), newKey(t, 2), newKey(t, 3)
+	p := bytes.Repeat([]byte("secret "), 5000)
+	ctx := map[string]string{"app": "billing", "env": "prod"}
+	file := seal(t, p, ctx, a, b)
+	for name, id := range map[string]*localkey.Key{"first": a, "second": b} {
+		got, err := open(file, ctx, id)
+		if err != nil || !bytes.Equal(got, p) {
+			t.Errorf("%s recipient: %v", name, err)
+		}
+	}
+	_, err := open(file, nil, c)
+	var nm *envelope.NoMatchError
+	if !errors.As(err, &nm) || len(nm.Stanzas) != 2 {
+		t.Fatalf("non-recipient: err = %v, want NoMatchError listing 2 stanzas", err)
+	}
+}
+
+func TestRequiredContext(t *testing.T) {
+	k := newKey(t, 1)
+	file := seal(t, []byte("x"), map[string]string{"env": "prod", "app": "a"}, k)
+	tests := []struct {
+		name     string
+		required map[string]string
+		ok       bool
+	}{
+		{"none", nil, true},
+		{"subset", map[string]string{"env": "prod"}, true},
+		{"all", map[string]string{"env": "prod", "app": "a"}, true},
+		{"different value", map[string]string{"env": "dev"}, false},
+		{"missing key", map[string]string{"team": "x"}, false},
+	}
+	for _, tt := range tests {
+		_, err := open(file, tt.required, k)
+		var ce *envelope.ContextError
+		if tt.ok != (err == nil) || (!tt.ok && !errors.As(err, &ce)) {
+			t.Errorf("%s: err = %v", tt.name, err)
+		}
+	}
+}
+
+func TestHeaderTamperingRejected(t *testing.T) {
+	k := newKey(t, 1)
+	p := bytes.Repeat([]byte{7}, 3*stream.ChunkSize)
+	file := seal(t, p, map[string]string{"k": "v"}, k)
+	h, err := envelope.Parse(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := int64(0); i < h.Size()+stream.PrefixSize; i++ {
+		bad := bytes.Clone(file)
+		bad[i] ^= 0x20
+		got, err := open(bad, nil, k)
+		if err == nil || len(got) != 0 {
+			t.Fatalf("header byte %d flipped: err = %v, released %d bytes", i, err, len(got))
+		}
+	}
+}
+
+// stanzaOnly is a Wrapper that writes a stanza of a type nobody reads.
+type stanzaOnly struct{}
+
+func (stanzaOnly) Wrap(context.Context, []byte, map[string]string) (*keyprovider.Stanza, error) {
+	return &keyprovider.Stanza{Type: "future-kms", KeyID: "k1", Body: []byte{1, 2, 3}}, nil
+}
+
+func TestUnknownStanzaSkipped(t *testing.T) {
+	k := newKey(t, 1)
+	file := seal(t, []byte("hello"), nil, stanzaOnly{}, k)
+	got, err := open(file, nil, k)
+	if err != nil || string(got) != "hello" {
+		t.Fatalf("open with an unknown stanza first: %q, %v", got, err)
+	}
+}
+
+func TestStanzasChangeWithoutTouchingPayload(t *testing.T) {
+	// The payload key derivation covers only the fixed fields, so a header
+	// with other stanzas (re-MACed) must still open the same payload.
+	a, b := newKey(t, 1), newKey(t, 2)
+	file := seal(t, []byte("payload"), map[string]string{"x": "y"}, a)
+	h, err := envelope.Parse(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dk, err := h.DataKey(context.Background(), []keyprovider.Unwrapper{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := b.Wrap(context.Background(), dk, h.Context)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, err := envelope.Rewrap(h, dk, []*keyprovider.Stanza{s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr, err := h2.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewrapped := append(hdr, file[h.Size():]...)
+	if got, err := open(rewrapped, nil, b); err != nil || string(got) != "payload" {
+		t.Fatalf("new recipient: %q, %v", got, err)
+	}
+	if _, err := open(rewrapped, nil, a); err == nil {
+		t.Fatal("removed recipient still opens the file")
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	valid := seal(t, []byte("x"), nil, newKey(t, 1))
+	var uv *envelope.UnsupportedVersionError
+	tests := []struct {
+		name  string
+		input []byte
+		check func(error) bool
+	}{
+		{"empty", nil, func(e error) bool { return errors.Is(e, envelope.ErrNotEnvelope) }},
+		{"text", []byte("hello world, not sealed"), func(e error) bool { return errors.Is(e, envelope.ErrNotEnvelope) }},
+		{"openssl", []byte("Salted__12345678abcdefgh"), func(e error) bool { return errors.Is(e, envelope.ErrLegacyOpenSSL) }},
+		{"version 2", append([]byte("ENVSEAL\x02\x01"), valid[9:]...), func(e error) bool { return errors.As(e, &uv) }},
+		{"algorithm 9", append([]byte("ENVSEAL\x01\x09"), valid[9:]...), func(e error) bool { return errors.As(e, &uv) }},
+		{"header cut", valid[:20], func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"too many pairs", []byte("ENVSEAL\x01\x01\x41"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"zero stanzas", []byte("ENVSEAL\x01\x01\x00\x00"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"too many stanzas", []byte("ENVSEAL\x01\x01\x00\x41"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"empty key", []byte("ENVSEAL\x01\x01\x01\x00"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"unsorted keys", []byte("ENVSEAL\x01\x01\x02\x01b\x00\x00\x01a\x00\x00"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"duplicate keys", []byte("ENVSEAL\x01\x01\x02\x01a\x00\x00\x01a\x00\x00"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"value too long", []byte("ENVSEAL\x01\x01\x01\x01a\x10\x01"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"control in key", []byte("ENVSEAL\x01\x01\x01\x01\n\x00\x00"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"bad stanza type", []byte("ENVSEAL\x01\x01\x00\x01\x01A"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"empty body", []byte("ENVSEAL\x01\x01\x00\x01\x01a\x00\x00\x00\x00"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"body too long", []byte("ENVSEAL\x01\x01\x00\x01\x01a\x00\x00\x20\x01"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+		{"key id too long", []byte("ENVSEAL\x01\x01\x00\x01\x01a\x08\x01"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
+	}
+	for _, tt := range tests {
+		_, err := envelope.Parse(bytes.NewReader(tt.input))
+		if err == nil || !tt.check(err) {
+			t.Errorf("%s: err = %v", tt.name, err)
+		}
+	}
+}
+
+func TestInvalidContextRefusedWhenSealing(t *testing.T) {
+	k := newKey(t, 1)
+	for _, c := range []map[string]string{
+		{"": "v"},
+		{"a=b": "v"},
+		{"k": "line\nbreak"},
+		{"k": string(bytes.Repeat([]byte("v"), envelope.MaxContextValue+1))},
+	} {
+		if _, err := envelope.Encrypt(context.Background(), io.Discard, []keyprovider.Wrapper{k}, c); !errors.Is(err, envelope.ErrMalformed) {
+			t.Errorf("context %q: err = %v", c, err)
+		}
+	}
+}
+
+func TestDecryptAt(t *testing.T) {
+	k := newKey(t, 1)
+	p := bytes.Repeat([]byte("0123456789abcdef"), 5000)
+	file := seal(t, p, map[string]string{"a": "b"}, k)
+	_, ra, err := envelope.DecryptAt(context.Background(), bytes.NewReader(file), int64(len(file)), []keyprovider.Unwrapper{k}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1000)
+	if _, err := ra.ReadAt(buf, 40000); err != nil || !bytes.Equal(buf, p[40000:41000]) {
+		t.Fatalf("ReadAt: %v", err)
+	}
+}
