@@ -54,6 +54,9 @@ type ContextError struct {
 	Key, Want string
 	Got       string
 	Present   bool
+	// FileContext is the file's whole context, for a hint. Encryption
+	// context is not secret: KMS writes it to audit logs in the clear.
+	FileContext map[string]string
 }
 
 func (e *ContextError) Error() string {

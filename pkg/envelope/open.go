@@ -17,7 +17,7 @@ func (h *Header) CheckContext(required map[string]string) error {
 	for k, want := range required {
 		got, ok := h.Context[k]
 		if !ok || got != want {
-			return &ContextError{Key: k, Want: want, Got: got, Present: ok}
+			return &ContextError{Key: k, Want: want, Got: got, Present: ok, FileContext: h.Context}
 		}
 	}
 	return nil

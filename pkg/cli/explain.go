@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"errors"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/keyprovider"
+	"github.com/envseal/envseal/pkg/keyprovider/localkey"
+	"github.com/envseal/envseal/pkg/stream"
+)
+
+// explain turns an error into the message and hint a user should see. The
+// packages below cli return precise, typed errors; this is the one place
+// that knows what a person can do about each.
+func explain(err error) (msg, hint string) {
+	msg = err.Error()
+	var (
+		ue *UsageError
+		he *HintError
+		nm *envelope.NoMatchError
+		ce *envelope.ContextError
+		uv *envelope.UnsupportedVersionError
+		ch *stream.ChunkError
+	)
+	switch {
+	case errors.As(err, &ue):
+		return msg, ue.Hint
+	case errors.As(err, &he):
+		return msg, he.Hint
+	case errors.As(err, &nm):
+		return msg, "it was sealed for: " + nm.Recipients() + "; pass one of those keys with --key"
+	case errors.As(err, &ce):
+		return msg, "the file's context is: " + contextString(ce.FileContext)
+	case errors.As(err, &uv):
+		return msg, "this file was written by a newer envseal; upgrade to open it"
+	case errors.As(err, &ch):
+		return msg + ": the file is corrupted or was tampered with", ""
+	}
+	return msg, hintFor(err)
+}
+
+// hintFor covers the sentinel errors.
+func hintFor(err error) string {
+	switch {
+	case errors.Is(err, envelope.ErrLegacyOpenSSL):
+		return "decrypt it with the openssl command that made it, then seal the plaintext with envseal seal"
+	case errors.Is(err, envelope.ErrNotEnvelope):
+		return "envseal files start with the bytes ENVSEAL; is this the sealed file?"
+	case errors.Is(err, envelope.ErrHeaderMAC):
+		return "the header was changed after sealing: the file is corrupted or was tampered with"
+	case errors.Is(err, stream.ErrCommitment):
+		return "the payload does not belong to this header: the file is corrupted or was spliced"
+	case errors.Is(err, stream.ErrTruncated):
+		return "the file ends early: was the copy or download complete?"
+	case errors.Is(err, localkey.ErrUnwrap):
+		return "the wrapped data key was modified: the file is corrupted or was tampered with"
+	case errors.Is(err, localkey.ErrKeyFile):
+		return "envseal key files are made by: envseal keygen -o FILE"
+	case errors.Is(err, keyprovider.ErrBadURI):
+		return "key URIs look like file:key.pem, awskms:///alias/NAME or pkcs11:token=T;object=NAME"
+	case errors.Is(err, fs.ErrNotExist):
+		return "check the path; a new key file is made by: envseal keygen -o FILE"
+	}
+	return ""
+}
+
+func contextString(c map[string]string) string {
+	if len(c) == 0 {
+		return "(empty)"
+	}
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(k + "=" + c[k])
+	}
+	return b.String()
+}

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+)
+
+// input is what a command reads: stdin or a file.
+type input struct {
+	io.Reader
+	name string
+	file *os.File // nil for stdin
+}
+
+func (in *input) Close() error {
+	if in.file == nil {
+		return nil
+	}
+	return in.file.Close()
+}
+
+// openInput opens path, or stdin for "" and "-". It refuses directories up
+// front so the error names the real problem.
+func openInput(ios *IOStreams, path string) (*input, error) {
+	if path == "" || path == "-" {
+		return &input{Reader: ios.In, name: "standard input"}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("failed to open input: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("failed to open input: %w", err)
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("input %s is a directory", path)
+	}
+	return &input{Reader: f, name: path, file: f}, nil
+}
+
+// sameFile reports whether the input file and the output path are one file.
+func (in *input) sameFile(outPath string) bool {
+	if in.file == nil || outPath == "" || outPath == "-" {
+		return false
+	}
+	a, err1 := in.file.Stat()
+	b, err2 := os.Stat(outPath)
+	return err1 == nil && err2 == nil && os.SameFile(a, b)
+}
+
+// ctxReader stops a copy when the context is cancelled (SIGINT, SIGTERM),
+// so the command returns and the temp output is removed.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, ErrInterrupted
+	}
+	return c.r.Read(p)
+}

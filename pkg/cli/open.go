@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"io"
+
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/spf13/cobra"
+)
+
+// OpenOptions are the parsed flags of envseal open.
+type OpenOptions struct {
+	IO      *IOStreams
+	Keys    []string
+	Context []string
+	Output  string
+	Force   bool
+	Input   string
+}
+
+// NewCmdOpen builds envseal open. runF replaces the run function in tests.
+func NewCmdOpen(ios *IOStreams, runF func(context.Context, *OpenOptions) error) *cobra.Command {
+	opts := &OpenOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "open [--key URI]... [--context k=v]... [-o OUT] [IN|-]",
+		Short: "Decrypt an envelope file",
+		Long: `Decrypt IN (or standard input) with any one of the --key keys that the file
+was sealed for.
+
+Plaintext is released one authenticated 16 KiB chunk at a time and the exit
+status is 0 only if the whole file authenticated. With -o, the output file
+appears only on success. Every --context pair must be in the file with the
+same value, or open fails before decrypting anything.`,
+		Example: `  envseal open --key file:team.key -o secrets.env secrets.env.sealed
+
+  # in CI: key from the environment, required context, to a pipe
+  ENVSEAL_KEY=file:/run/secrets/ci.key envseal open --context env=prod db.sql.sealed | psql`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Input = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return openRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` to try (repeatable; default $ENVSEAL_KEY)")
+	cmd.Flags().StringArrayVarP(&opts.Context, "context", "c", nil, "require encryption context `key=value` (repeatable)")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
+	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	return cmd
+}
+
+func openRun(ctx context.Context, opts *OpenOptions) error {
+	uris := keyURIs(opts.Keys)
+	if len(uris) == 0 {
+		return errNoKey("open")
+	}
+	required, err := parseContext(opts.Context)
+	if err != nil {
+		return err
+	}
+	keys, err := openKeys(ctx, uris, providerOptions(opts.IO))
+	if err != nil {
+		return err
+	}
+	ids, err := unwrappers(keys)
+	if err != nil {
+		return err
+	}
+	// Plaintext files are created 0600: they hold what was worth sealing.
+	return transform(ctx, opts.IO, opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
+		_, r, err := envelope.Decrypt(ctx, bufio.NewReaderSize(in, 64<<10), ids, required)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(out, r)
+		return err
+	})
+}

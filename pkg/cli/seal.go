@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"io/fs"
+
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/spf13/cobra"
+)
+
+// SealOptions are the parsed flags of envseal seal.
+type SealOptions struct {
+	IO      *IOStreams
+	Keys    []string
+	Context []string
+	Output  string
+	Force   bool
+	Input   string
+}
+
+// NewCmdSeal builds envseal seal. runF replaces the run function in tests.
+func NewCmdSeal(ios *IOStreams, runF func(context.Context, *SealOptions) error) *cobra.Command {
+	opts := &SealOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "seal [--key URI]... [--context k=v]... [-o OUT] [IN|-]",
+		Short: "Encrypt a file into an envelope for one or more keys",
+		Long: `Encrypt IN (or standard input) with a fresh data key, wrap that data key
+for every --key, and write a self-describing, authenticated envelope file.
+
+The encryption context (--context) is stored in the header and bound to the
+data: open can require it. It is not secret.`,
+		Example: `  # seal with a local key file
+  envseal keygen -o team.key
+  envseal seal --key file:team.key -o secrets.env.sealed secrets.env
+
+  # two recipients and a context, from a pipe
+  pg_dump db | envseal seal --key file:a.key --key file:breakglass.key \
+      --context app=billing --context env=prod > db.sql.sealed`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Input = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return sealRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringArrayVarP(&opts.Keys, "key", "k", nil, "recipient key `URI` (repeatable; default $ENVSEAL_KEY)")
+	cmd.Flags().StringArrayVarP(&opts.Context, "context", "c", nil, "encryption context `key=value` (repeatable)")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
+	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	return cmd
+}
+
+func sealRun(ctx context.Context, opts *SealOptions) error {
+	uris := keyURIs(opts.Keys)
+	if len(uris) == 0 {
+		return errNoKey("seal")
+	}
+	encCtx, err := parseContext(opts.Context)
+	if err != nil {
+		return err
+	}
+	if opts.Output == "" && opts.IO.StdoutTTY {
+		return usageErrorf("pass -o FILE or redirect the output", "refusing to write binary data to a terminal")
+	}
+	keys, err := openKeys(ctx, uris, providerOptions(opts.IO))
+	if err != nil {
+		return err
+	}
+	ws, err := wrappers(keys)
+	if err != nil {
+		return err
+	}
+	return transform(ctx, opts.IO, opts.Input, opts.Output, opts.Force, 0o644, func(in io.Reader, out io.Writer) error {
+		w, err := envelope.Encrypt(ctx, out, ws, encCtx)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(w, in); err != nil {
+			return err
+		}
+		return w.Close()
+	})
+}
+
+// transform runs fn from the input to the output and makes the output
+// appear only if fn succeeds. Every command that writes a file uses it.
+func transform(ctx context.Context, ios *IOStreams, inPath, outPath string, force bool, mode fs.FileMode,
+	fn func(io.Reader, io.Writer) error) error {
+	in, err := openInput(ios, inPath)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	if in.sameFile(outPath) {
+		return usageErrorf("write to another file, then rename it", "input and output are the same file")
+	}
+	out := &output{Writer: ios.Out}
+	if outPath != "" && outPath != "-" {
+		f, err := createAtomic(outPath, force, mode)
+		if err != nil {
+			return err
+		}
+		out = &output{Writer: f, file: f}
+	}
+	if err := fn(ctxReader{ctx, in}, out); err != nil {
+		out.abort()
+		return err
+	}
+	return out.commit()
+}
