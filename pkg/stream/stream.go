@@ -44,8 +44,6 @@ var (
 	ErrCommitment = errors.New("payload key commitment mismatch")
 	// ErrTruncated means the payload ends before its final (short) chunk.
 	ErrTruncated = errors.New("payload is truncated")
-	// ErrTrailingData means bytes follow what must be the final chunk.
-	ErrTrailingData = errors.New("payload has trailing data after the final chunk")
 	// ErrTooLarge means the chunk counter would pass the format's limit.
 	ErrTooLarge = errors.New("payload exceeds the maximum of 2^38 chunks")
 )

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test: static checks, unit and CLI tests (with the real local-kms
+# and SoftHSM2 backends), a short run of every fuzz target, and the
+# CGO_ENABLED=0 build. FUZZTIME=30s scripts/test.sh fuzzes longer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh
+export PATH="$(go env GOPATH)/bin:$PATH"
+
+echo "== static checks"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt needed on: $unformatted" >&2
+  exit 1
+fi
+go vet ./...
+
+echo "== build without cgo (release cross-builds)"
+CGO_ENABLED=0 go build -o /dev/null ./cmd/envseal
+
+echo "== tests"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+go test -count=1 -race -v ./... >"$log" 2>&1 || status=$?
+grep -E '^(ok|FAIL|---)|^\s+--- (FAIL|SKIP)|panic:' "$log" | grep -v -- '--- PASS' || true
+passed=$(grep -cE '^\s*--- PASS' "$log" || true)
+failed=$(grep -cE '^\s*--- FAIL' "$log" || true)
+skipped=$(grep -cE '^\s*--- SKIP' "$log" || true)
+if [ "$status" -ne 0 ]; then
+  grep -B2 -A30 -E '^\s*--- FAIL|^FAIL|panic:' "$log" | head -200 >&2
+  echo "Tests: $passed passed, $failed failed, $skipped skipped"
+  exit "$status"
+fi
+
+echo "== fuzz targets, ${FUZZTIME:=5s} each"
+for pkg in $(go list ./...); do
+  for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+    echo "-- $pkg $target"
+    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" >/dev/null
+  done
+done
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
