@@ -24,12 +24,12 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 go test -count=1 -race -v ./... >"$log" 2>&1 || status=$?
-grep -E '^(ok|FAIL|---)|^\s+--- (FAIL|SKIP)|panic:' "$log" | grep -v -- '--- PASS' || true
-passed=$(grep -cE '^\s*--- PASS' "$log" || true)
-failed=$(grep -cE '^\s*--- FAIL' "$log" || true)
-skipped=$(grep -cE '^\s*--- SKIP' "$log" || true)
+grep -aE '^(ok|FAIL|---)|^\s+--- (FAIL|SKIP)|panic:' "$log" | grep -v -- '--- PASS' || true
+passed=$(grep -acE '^\s*--- PASS' "$log" || true)
+failed=$(grep -acE '^\s*--- FAIL' "$log" || true)
+skipped=$(grep -acE '^\s*--- SKIP' "$log" || true)
 if [ "$status" -ne 0 ]; then
-  grep -B2 -A30 -E '^\s*--- FAIL|^FAIL|panic:' "$log" | head -200 >&2
+  grep -a -B2 -A30 -E '^\s*--- FAIL|^FAIL|panic:' "$log" | head -200 >&2
   echo "Tests: $passed passed, $failed failed, $skipped skipped"
   exit "$status"
 fi
