@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 
+	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/spf13/cobra"
 )
@@ -28,6 +29,7 @@ func NewCmdOpen(ios *IOStreams, runF func(context.Context, *OpenOptions) error) 
 		Long: `Decrypt IN (or standard input) with any one of the --key keys that the file
 was sealed for.
 
+Armored input (seal --armor) is detected and decoded automatically.
 Plaintext is released one authenticated 16 KiB chunk at a time and the exit
 status is 0 only if the whole file authenticated. With -o, the output file
 appears only on success. Every --context pair must be in the file with the
@@ -73,11 +75,21 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 	}
 	// Plaintext files are created 0600: they hold what was worth sealing.
 	return transform(ctx, opts.IO, opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
-		_, r, err := envelope.Decrypt(ctx, bufio.NewReaderSize(in, 64<<10), ids, required)
+		_, r, err := envelope.Decrypt(ctx, dearmor(in), ids, required)
 		if err != nil {
 			return err
 		}
 		_, err = io.Copy(out, r)
 		return err
 	})
+}
+
+// dearmor returns a buffered reader of the binary envelope, decoding armor
+// when the input starts with it.
+func dearmor(in io.Reader) io.Reader {
+	br := bufio.NewReaderSize(in, 64<<10)
+	if armor.IsArmored(br) {
+		return bufio.NewReaderSize(armor.NewReader(br), 64<<10)
+	}
+	return br
 }

@@ -5,7 +5,9 @@ import (
 	"io"
 	"io/fs"
 
+	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/spf13/cobra"
 )
 
@@ -16,6 +18,7 @@ type SealOptions struct {
 	Context []string
 	Output  string
 	Force   bool
+	Armor   bool
 	Input   string
 }
 
@@ -33,6 +36,9 @@ data: open can require it. It is not secret.`,
 		Example: `  # seal with a local key file
   envseal keygen -o team.key
   envseal seal --key file:team.key -o secrets.env.sealed secrets.env
+
+  # text-safe output for YAML, env vars and CI secret stores
+  envseal seal --key file:team.key --armor < token.txt > token.txt.sealed.pem
 
   # two recipients and a context, from a pipe
   pg_dump db | envseal seal --key file:a.key --key file:breakglass.key \
@@ -52,6 +58,7 @@ data: open can require it. It is not secret.`,
 	cmd.Flags().StringArrayVarP(&opts.Context, "context", "c", nil, "encryption context `key=value` (repeatable)")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	cmd.Flags().BoolVarP(&opts.Armor, "armor", "a", false, "write PEM-style text (open detects it)")
 	return cmd
 }
 
@@ -64,8 +71,8 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Output == "" && opts.IO.StdoutTTY {
-		return usageErrorf("pass -o FILE or redirect the output", "refusing to write binary data to a terminal")
+	if opts.Output == "" && opts.IO.StdoutTTY && !opts.Armor {
+		return usageErrorf("pass -o FILE, redirect the output, or use --armor for text", "refusing to write binary data to a terminal")
 	}
 	keys, err := openKeys(ctx, uris, providerOptions(opts.IO))
 	if err != nil {
@@ -76,15 +83,26 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 		return err
 	}
 	return transform(ctx, opts.IO, opts.Input, opts.Output, opts.Force, 0o644, func(in io.Reader, out io.Writer) error {
-		w, err := envelope.Encrypt(ctx, out, ws, encCtx)
-		if err != nil {
+		if !opts.Armor {
+			return sealTo(ctx, out, in, ws, encCtx)
+		}
+		aw := armor.NewWriter(out)
+		if err := sealTo(ctx, aw, in, ws, encCtx); err != nil {
 			return err
 		}
-		if _, err := io.Copy(w, in); err != nil {
-			return err
-		}
-		return w.Close()
+		return aw.Close()
 	})
+}
+
+func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.Wrapper, encCtx map[string]string) error {
+	w, err := envelope.Encrypt(ctx, out, ws, encCtx)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, in); err != nil {
+		return err
+	}
+	return w.Close()
 }
 
 // transform runs fn from the input to the output and makes the output

@@ -1,0 +1,151 @@
+package armor
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// maxLine bounds one line of input, so a file with no newlines cannot make
+// the reader buffer it whole.
+const maxLine = 4096
+
+// Reader decodes armor. Every byte it returns comes from a line that was
+// fully validated; errors are sticky.
+type Reader struct {
+	src   *bufio.Reader
+	buf   []byte // decoded, not yet returned
+	state int
+	err   error
+}
+
+const (
+	stateHeader = iota
+	stateBody
+	stateDone
+)
+
+// NewReader returns a Reader decoding the armored data in src.
+func NewReader(src io.Reader) *Reader {
+	return &Reader{src: bufio.NewReaderSize(src, maxLine)}
+}
+
+// IsArmored reports whether the buffered input starts (after whitespace)
+// with the armor header. It only peeks, consuming nothing.
+func IsArmored(r *bufio.Reader) bool {
+	for skip := 0; ; skip++ {
+		b, err := r.Peek(skip + 1)
+		if err != nil {
+			return false
+		}
+		if !isSpace(b[skip]) {
+			start, err := r.Peek(skip + len(Header))
+			return err == nil && string(start[skip:]) == Header
+		}
+		if skip > maxLine {
+			return false
+		}
+	}
+}
+
+func (r *Reader) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 && r.err == nil {
+		r.err = r.step()
+	}
+	if len(r.buf) > 0 {
+		n := copy(p, r.buf)
+		r.buf = r.buf[n:]
+		return n, nil
+	}
+	return 0, r.err
+}
+
+// step consumes one line (or, at the end, the trailing whitespace).
+func (r *Reader) step() error {
+	if r.state == stateDone {
+		return r.trailer()
+	}
+	line, err := r.readLine()
+	if err != nil {
+		return err
+	}
+	switch {
+	case r.state == stateHeader:
+		line = bytes.TrimLeft(line, " \t\r")
+		if len(line) == 0 {
+			return nil // leading blank lines
+		}
+		if string(line) != Header {
+			return fmt.Errorf("%w: missing %q header", ErrInvalid, Header)
+		}
+		r.state = stateBody
+		return nil
+	case string(line) == Footer:
+		r.state = stateDone
+		return nil
+	}
+	return r.body(line)
+}
+
+// body decodes one base64 line. A line shorter than 64 characters must be
+// the last one, which the next step checks by requiring the footer.
+func (r *Reader) body(line []byte) error {
+	if len(line) == 0 || len(line) > lineLen || len(line)%4 != 0 {
+		return fmt.Errorf("%w: base64 line of %d characters", ErrInvalid, len(line))
+	}
+	dec, err := base64.StdEncoding.Strict().AppendDecode(nil, line)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if len(line) < lineLen {
+		next, err := r.readLine()
+		if err != nil {
+			return err
+		}
+		if string(next) != Footer {
+			return fmt.Errorf("%w: short line before the end of the data", ErrInvalid)
+		}
+		r.state = stateDone
+	}
+	r.buf = dec
+	return nil
+}
+
+// trailer allows only whitespace after the footer.
+func (r *Reader) trailer() error {
+	for {
+		b, err := r.src.ReadByte()
+		if errors.Is(err, io.EOF) {
+			return io.EOF
+		}
+		if err != nil {
+			return err
+		}
+		if !isSpace(b) {
+			return fmt.Errorf("%w: data after the footer", ErrInvalid)
+		}
+	}
+}
+
+// readLine returns the next line without its LF or CRLF ending. A missing
+// final newline is accepted only on the footer line.
+func (r *Reader) readLine() ([]byte, error) {
+	line, err := r.src.ReadSlice('\n')
+	switch {
+	case errors.Is(err, bufio.ErrBufferFull):
+		return nil, fmt.Errorf("%w: line longer than %d bytes", ErrInvalid, maxLine)
+	case errors.Is(err, io.EOF) && len(line) == 0:
+		return nil, fmt.Errorf("%w: missing %q footer", ErrInvalid, Footer)
+	case err != nil && !errors.Is(err, io.EOF):
+		return nil, err
+	}
+	line = bytes.TrimSuffix(line, []byte("\n"))
+	return bytes.TrimSuffix(line, []byte("\r")), nil
+}
+
+func isSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\r' || b == '\n'
+}
