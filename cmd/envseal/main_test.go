@@ -32,7 +32,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// No key may leak in from the developer's shell.
 			env.Setenv("ENVSEAL_KEY", "")
-			return nil
+			return copyVectors(env.WorkDir)
 		},
 	})
 }
@@ -101,4 +101,28 @@ func cmdNotemp(ts *testscript.TestScript, neg bool, args []string) {
 	if len(m) > 0 {
 		ts.Fatalf("temp files left behind: %v", m)
 	}
+}
+
+// copyVectors puts the committed format vectors in $WORK/vectors so that
+// scripts can run the binary on them.
+func copyVectors(work string) error {
+	src := filepath.Join("..", "..", "testdata", "vectors")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	dst := filepath.Join(work, "vectors")
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), data, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -32,6 +32,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdKeygen(ios, nil),
 		NewCmdSeal(ios, nil),
 		NewCmdOpen(ios, nil),
+		NewCmdInspect(ios, nil),
 	)
 	return root
 }
