@@ -67,20 +67,20 @@ func TestStrict(t *testing.T) {
 	s := encode(t, p, 1000)
 	lines := strings.Split(s, "\n")
 	tests := map[string]string{
-		"garbage before":       "x" + s,
-		"garbage line before":  "hello\n" + s,
-		"garbage after":        s + "x",
-		"second block after":   s + s,
-		"wrong label":          strings.Replace(s, "ENCRYPTED FILE", "SIGNATURE", 2),
-		"no footer":            strings.Join(lines[:len(lines)-2], "\n") + "\n",
-		"no header":            strings.Join(lines[1:], "\n"),
-		"short middle line":    strings.Replace(s, lines[1]+"\n", lines[1][:60]+"\n"+lines[1][60:]+"\n", 1),
-		"long line":            strings.Replace(s, lines[1]+"\n"+lines[2], lines[1]+lines[2], 1),
-		"non-canonical pad":    strings.Replace(s, lines[len(lines)-3], lines[len(lines)-3][:len(lines[len(lines)-3])-3]+"B==", 1),
-		"invalid character":    strings.Replace(s, lines[1], "!"+lines[1][1:], 1),
-		"space inside line":    strings.Replace(s, lines[1], lines[1][:10]+" "+lines[1][11:], 1),
-		"empty line in body":   strings.Replace(s, lines[1]+"\n", lines[1]+"\n\n", 1),
-		"no newlines at all":   strings.Repeat("A", 10000),
+		"garbage before":      "x" + s,
+		"garbage line before": "hello\n" + s,
+		"garbage after":       s + "x",
+		"second block after":  s + s,
+		"wrong label":         strings.Replace(s, "ENCRYPTED FILE", "SIGNATURE", 2),
+		"no footer":           strings.Join(lines[:len(lines)-2], "\n") + "\n",
+		"no header":           strings.Join(lines[1:], "\n"),
+		"short middle line":   strings.Replace(s, lines[1]+"\n", lines[1][:60]+"\n"+lines[1][60:]+"\n", 1),
+		"long line":           strings.Replace(s, lines[1]+"\n"+lines[2], lines[1]+lines[2], 1),
+		"non-canonical pad":   strings.Replace(s, lines[len(lines)-3], lines[len(lines)-3][:len(lines[len(lines)-3])-3]+"B==", 1),
+		"invalid character":   strings.Replace(s, lines[1], "!"+lines[1][1:], 1),
+		"space inside line":   strings.Replace(s, lines[1], lines[1][:10]+" "+lines[1][11:], 1),
+		"empty line in body":  strings.Replace(s, lines[1]+"\n", lines[1]+"\n\n", 1),
+		"no newlines at all":  strings.Repeat("A", 10000),
 	}
 	for name, in := range tests {
 		if _, err := decode(in); !errors.Is(err, armor.ErrInvalid) {
