@@ -52,7 +52,7 @@ same value, or open fails before decrypting anything.`,
 	cmd.Flags().StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` to try (repeatable; default $ENVSEAL_KEY)")
 	cmd.Flags().StringArrayVarP(&opts.Context, "context", "c", nil, "require encryption context `key=value` (repeatable)")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
-	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file; print binary to a terminal")
 	return cmd
 }
 
@@ -73,14 +73,24 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 	if err != nil {
 		return err
 	}
+	// To a terminal, nothing is printed before the whole file authenticated,
+	// and binary is refused unless --force.
+	toTerminal := (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Force
 	// Plaintext files are created 0600: they hold what was worth sealing.
 	return transform(ctx, opts.IO, opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
 		_, r, err := envelope.Decrypt(ctx, dearmor(in), ids, required)
 		if err != nil {
 			return err
 		}
-		_, err = io.Copy(out, r)
-		return err
+		if !toTerminal {
+			_, err = io.Copy(out, r)
+			return err
+		}
+		tb := &terminalBuffer{}
+		if _, err := io.Copy(tb, r); err != nil {
+			return err
+		}
+		return tb.flushTo(out)
 	})
 }
 
