@@ -43,6 +43,18 @@ func openInput(ios *IOStreams, path string) (*input, error) {
 	return &input{Reader: f, name: path, file: f}, nil
 }
 
+// size returns the input's size when it is a regular file, else -1.
+func (in *input) size() int64 {
+	if in.file == nil {
+		return -1
+	}
+	fi, err := in.file.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return -1
+	}
+	return fi.Size()
+}
+
 // sameFile reports whether the input file and the output path are one file.
 func (in *input) sameFile(outPath string) bool {
 	if in.file == nil || outPath == "" || outPath == "-" {

@@ -18,6 +18,9 @@ type IOStreams struct {
 	StdoutTTY bool
 	StderrTTY bool
 
+	// Quiet suppresses progress output (--quiet).
+	Quiet bool
+
 	// OpenTTY opens the controlling terminal for prompts (PINs). Nil when
 	// there is none, as in CI.
 	OpenTTY func() (*os.File, error)

@@ -77,7 +77,7 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 	// and binary is refused unless --force.
 	toTerminal := (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Force
 	// Plaintext files are created 0600: they hold what was worth sealing.
-	return transform(ctx, opts.IO, opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
+	return transform(ctx, opts.IO, "opening", opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
 		_, r, err := envelope.Decrypt(ctx, dearmor(in), ids, required)
 		if err != nil {
 			return err

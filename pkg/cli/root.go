@@ -25,6 +25,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	root.SetVersionTemplate("{{.Version}}\n")
+	root.PersistentFlags().BoolVarP(&ios.Quiet, "quiet", "q", false, "no progress bar")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &UsageError{Err: err, Hint: "see: " + cmd.CommandPath() + " --help"}
 	})

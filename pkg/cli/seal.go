@@ -82,7 +82,7 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	if err != nil {
 		return err
 	}
-	return transform(ctx, opts.IO, opts.Input, opts.Output, opts.Force, 0o644, func(in io.Reader, out io.Writer) error {
+	return transform(ctx, opts.IO, "sealing", opts.Input, opts.Output, opts.Force, 0o644, func(in io.Reader, out io.Writer) error {
 		if !opts.Armor {
 			return sealTo(ctx, out, in, ws, encCtx)
 		}
@@ -107,7 +107,10 @@ func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.W
 
 // transform runs fn from the input to the output and makes the output
 // appear only if fn succeeds. Every command that writes a file uses it.
-func transform(ctx context.Context, ios *IOStreams, inPath, outPath string, force bool, mode fs.FileMode,
+//
+// verb labels the progress bar, shown for long jobs when stderr is a
+// terminal.
+func transform(ctx context.Context, ios *IOStreams, verb, inPath, outPath string, force bool, mode fs.FileMode,
 	fn func(io.Reader, io.Writer) error) error {
 	in, err := openInput(ios, inPath)
 	if err != nil {
@@ -125,7 +128,10 @@ func transform(ctx context.Context, ios *IOStreams, inPath, outPath string, forc
 		}
 		out = &output{Writer: f, file: f}
 	}
-	if err := fn(ctxReader{ctx, in}, out); err != nil {
+	pr := withProgress(ios, ctxReader{ctx, in}, in.size(), verb)
+	err = fn(pr, out)
+	pr.finish()
+	if err != nil {
 		out.abort()
 		return err
 	}
