@@ -6,6 +6,7 @@ set -euo pipefail
 
 # Pinned tool versions: change them here and nowhere else.
 LOCAL_KMS_VERSION="v0.0.0-20260228092603-2a5e92d09ab6"
+STATICCHECK_VERSION="v0.8.2"
 
 GOBIN="$(go env GOPATH)/bin"
 export PATH="$GOBIN:$PATH"
@@ -25,4 +26,9 @@ fi
 if ! command -v local-kms >/dev/null 2>&1; then
   echo "deps: installing local-kms $LOCAL_KMS_VERSION with go install" >&2
   GOFLAGS=-mod=mod go install "github.com/nsmithuk/local-kms@$LOCAL_KMS_VERSION"
+fi
+
+if ! command -v staticcheck >/dev/null 2>&1 || ! staticcheck -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#v}"; then
+  echo "deps: installing staticcheck $STATICCHECK_VERSION with go install" >&2
+  GOFLAGS=-mod=mod go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
 fi

@@ -15,6 +15,7 @@ if [ -n "$unformatted" ]; then
   exit 1
 fi
 go vet ./...
+staticcheck ./...
 
 echo "== build without cgo (release cross-builds)"
 CGO_ENABLED=0 go build -o /dev/null ./cmd/envseal
