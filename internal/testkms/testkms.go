@@ -1,0 +1,42 @@
+// Package testkms runs github.com/nsmithuk/local-kms, a real KMS API server,
+// on loopback for tests. Any package's TestMain can start one:
+//
+//	func TestMain(m *testing.M) { testkms.Main(m) }
+//
+// and tests get it with testkms.Get(t). Main points the AWS SDK's standard
+// environment (AWS_ENDPOINT_URL_KMS, AWS_REGION, fake static credentials,
+// empty config files) at the server, so code under test needs no test
+// hooks, and nothing reaches real AWS.
+//
+// When the server cannot be started, tests fail if the CI environment
+// variable is set and skip with the reason otherwise.
+package testkms
+
+import _ "embed"
+
+const (
+	// Module and Version pin local-kms; scripts/localkms.sh pins the same.
+	Module  = "github.com/nsmithuk/local-kms"
+	Version = "v0.0.0-20260228092603-2a5e92d09ab6"
+
+	// Region and AccountID are what local-kms puts in the ARNs it issues.
+	Region    = "us-east-1"
+	AccountID = "111122223333"
+
+	// DemoAlias names the seeded key DemoKeyID.
+	DemoAlias = "alias/Demo"
+	DemoKeyID = "0b2ba0b4-6f7c-4a3e-9d1f-3c5e2a7d8f10"
+
+	// AccessKeyID and SecretAccessKey are the fake static credentials the
+	// environment gets; local-kms does not check signatures.
+	AccessKeyID     = "AKIAENVSEALLOCALKMS0"
+	SecretAccessKey = "envseal-local-kms-fake-secret-key"
+)
+
+// Seed is the local-kms seed file: DemoKeyID behind DemoAlias.
+//
+//go:embed seed.yaml
+var Seed []byte
+
+// DemoKeyARN is the ARN of the seeded demo key.
+const DemoKeyARN = "arn:aws:kms:" + Region + ":" + AccountID + ":key/" + DemoKeyID

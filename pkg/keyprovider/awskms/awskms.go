@@ -1,0 +1,41 @@
+// Package awskms implements the awskms: key backend: data keys generated
+// and wrapped by AWS KMS under a customer managed key.
+//
+// Sealing makes exactly one GenerateDataKey call (AES_256) for the first
+// KMS recipient and one Encrypt call for each further one; both bind the
+// file's encryption context as KMS EncryptionContext, so KMS enforces it on
+// Decrypt in addition to the header MAC. A stanza holds the key ARN KMS
+// returned and the CiphertextBlob, unchanged: it is the same blob
+// `aws kms decrypt` accepts.
+//
+// Opening calls Decrypt with KeyId pinned to the stanza's key ARN, so a
+// file cannot make envseal use a key other than the one the user named.
+// Discovery (any key the caller may use, optionally from an allow list) is
+// a separate, explicit Unwrapper: see NewDiscovery.
+//
+// Region, credentials, profile and endpoint come from the AWS SDK's
+// standard chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_KMS, SSO, web
+// identity, container and instance credentials). keyprovider.Options can
+// override region and profile; a region in a key ARN wins over both, since
+// the key exists only there.
+package awskms
+
+import (
+	"context"
+
+	"github.com/envseal/envseal/pkg/keyprovider"
+)
+
+const (
+	// Scheme is the URI scheme of this backend.
+	Scheme = "awskms"
+	// StanzaType is the type of stanzas this backend writes. The stanza's
+	// key id is the key ARN, its body the KMS CiphertextBlob.
+	StanzaType = "awskms"
+)
+
+func init() {
+	keyprovider.Register(Scheme, func(ctx context.Context, uri string, opts *keyprovider.Options) (keyprovider.Key, error) {
+		return Open(ctx, uri, opts)
+	})
+}

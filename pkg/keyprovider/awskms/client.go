@@ -1,0 +1,89 @@
+package awskms
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"github.com/envseal/envseal/pkg/keyprovider"
+)
+
+// Client is a KMS client for one endpoint and region. Making one reads the
+// SDK's configuration (environment and shared config files) but sends no
+// request: credentials are resolved on the first call.
+type Client struct {
+	api    *kms.Client
+	region string
+}
+
+// NewClient configures a client from the SDK's default chain, with
+// opts.AWSProfile and opts.AWSRegion overriding it when set. If u is not
+// nil, its endpoint override is applied and a region in its ARN wins.
+// optFns adjust the SDK client further (tests use them to count requests
+// and to bound retries); they run last.
+func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ...func(*kms.Options)) (*Client, error) {
+	if opts == nil {
+		opts = &keyprovider.Options{}
+	}
+	var load []func(*config.LoadOptions) error
+	if opts.AWSProfile != "" {
+		load = append(load, config.WithSharedConfigProfile(opts.AWSProfile))
+	}
+	if opts.AWSRegion != "" {
+		load = append(load, config.WithRegion(opts.AWSRegion))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, load...)
+	if err != nil {
+		return nil, &Error{Op: "load AWS configuration", Kind: ErrConfig, Err: err}
+	}
+	if cfg.Credentials != nil {
+		cfg.Credentials = markedCredentials{cfg.Credentials}
+	}
+	region := pickRegion(cfg.Region, u, opts)
+	fns := []func(*kms.Options){func(o *kms.Options) {
+		o.Region = region
+		if u != nil && u.Host != "" {
+			o.BaseEndpoint = aws.String(u.Endpoint())
+		}
+	}}
+	return &Client{api: kms.NewFromConfig(cfg, append(fns, optFns...)...), region: region}, nil
+}
+
+// pickRegion applies "a region in the key ARN wins": a key exists in one
+// region only, so asking another region's endpoint for it cannot work. The
+// result may be empty; callOpts reports that when a request needs it.
+func pickRegion(configured string, u *URI, opts *keyprovider.Options) string {
+	if u == nil || u.Region() == "" {
+		return configured
+	}
+	if opts.AWSRegion != "" && opts.AWSRegion != u.Region() {
+		opts.Warnf("using region %s from the key ARN, not %s", u.Region(), opts.AWSRegion)
+	}
+	return u.Region()
+}
+
+// Region returns the region requests go to unless a key ARN says otherwise.
+func (c *Client) Region() string { return c.region }
+
+// API returns the underlying SDK client, for operations this package does
+// not wrap.
+func (c *Client) API() *kms.Client { return c.api }
+
+// callOpts routes a request about keyID: to the region in its ARN when it
+// has one (a stanza from a multi-Region key, or a discovery unwrap, is
+// decrypted where its key lives), else to the client's region, which must
+// then be known.
+func (c *Client) callOpts(op, keyID string) ([]func(*kms.Options), error) {
+	if a, ok := parseARN(keyID); ok {
+		if a.region == c.region {
+			return nil, nil
+		}
+		return []func(*kms.Options){func(o *kms.Options) { o.Region = a.region }}, nil
+	}
+	if c.region == "" {
+		return nil, &Error{Op: op, Key: keyID, Kind: ErrNoRegion}
+	}
+	return nil, nil
+}

@@ -1,0 +1,30 @@
+package awskms
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+)
+
+// DescribeKey returns the ARN of the key keyID names (an alias, key id or
+// ARN). It is how an alias is resolved to the key it points to now.
+func (c *Client) DescribeKey(ctx context.Context, keyID string) (string, error) {
+	route, err := c.callOpts("describe key", keyID)
+	if err != nil {
+		return "", err
+	}
+	out, err := c.api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &keyID}, route...)
+	if err != nil {
+		return "", wrapErr("describe key", keyID, err)
+	}
+	if out.KeyMetadata == nil || out.KeyMetadata.Arn == nil {
+		return "", &Error{Op: "describe key", Key: keyID, Kind: ErrBadResponse}
+	}
+	arn := *out.KeyMetadata.Arn
+	if _, ok := parseKeyARN(arn); !ok {
+		return "", &Error{Op: "describe key", Key: keyID, Kind: ErrBadResponse,
+			Err: fmt.Errorf("key ARN %q is malformed", clean(arn))}
+	}
+	return arn, nil
+}

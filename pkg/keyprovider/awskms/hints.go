@@ -1,0 +1,23 @@
+package awskms
+
+// hints suggest the next step for each kind of failure, for the CLI's
+// "hint:" line.
+var hints = map[error]string{
+	ErrAccessDenied: "the caller is not allowed to use this key: check the key policy and IAM permissions " +
+		"(aws sts get-caller-identity shows who the caller is)",
+	ErrCredentials: "no valid AWS credentials were found: set AWS_PROFILE (or --profile), run aws sso login, " +
+		"or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+	ErrKeyNotFound: "check the key URI and the region (AWS_REGION or --region): keys and aliases exist " +
+		"in one region and account",
+	ErrKeyDisabled: "the key is disabled, pending deletion or pending import: enable it (aws kms enable-key) " +
+		"or use another key",
+	ErrInvalidCiphertext: "the wrapped data key was altered, the encryption context differs from the one used " +
+		"when sealing, or the pinned key is not the one that wrapped it",
+	ErrKeyUsage:    "the key cannot wrap data keys: use a SYMMETRIC_DEFAULT key with usage ENCRYPT_DECRYPT",
+	ErrThrottled:   "KMS kept rejecting requests for exceeding the request quota: retry later or ask for a higher quota",
+	ErrAliasExists: "choose another alias name, or use the existing key (aws kms describe-key --key-id alias/NAME)",
+	ErrUnreachable: "check the region (AWS_REGION or --region), the endpoint (AWS_ENDPOINT_URL_KMS or " +
+		"awskms://HOST:PORT/...), network access, and that a local KMS is running if you use one",
+	ErrNoRegion: "set AWS_REGION, pass --region, set a region in your AWS profile, or name the key by its ARN",
+	ErrConfig:   "check AWS_PROFILE (or --profile) and the AWS config files (~/.aws/config, ~/.aws/credentials)",
+}

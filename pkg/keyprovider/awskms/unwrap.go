@@ -1,0 +1,61 @@
+package awskms
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/envseal/envseal/pkg/keyprovider"
+)
+
+// Unwrap decrypts a stanza made for this key, with KeyId pinned to the
+// stanza's key ARN and the header's context. Stanzas of other backends and
+// of other KMS keys are answered with keyprovider.ErrNotMine without a
+// KMS call.
+func (k *Key) Unwrap(ctx context.Context, s *keyprovider.Stanza, encCtx map[string]string) ([]byte, error) {
+	if s.Type != StanzaType {
+		return nil, keyprovider.ErrNotMine
+	}
+	mine, err := k.owns(ctx, s.KeyID)
+	if err != nil {
+		return nil, err
+	}
+	if !mine {
+		return nil, keyprovider.ErrNotMine
+	}
+	return k.client.unwrapStanza(ctx, s, encCtx)
+}
+
+// owns reports whether a stanza's key ARN is this key. A key ARN or key id
+// in the URI is compared directly; an alias is resolved once (DescribeKey)
+// to the key it points to now.
+func (k *Key) owns(ctx context.Context, stanzaARN string) (bool, error) {
+	a, ok := parseKeyARN(stanzaARN)
+	switch {
+	case !ok:
+		return false, nil // not an ARN this backend writes
+	case k.uri.arn.isKey():
+		return stanzaARN == k.uri.KeyID, nil
+	case validKeyID(k.uri.KeyID):
+		return a.keyID() == k.uri.KeyID, nil
+	}
+	arn, err := k.ARN(ctx)
+	if err != nil {
+		return false, err
+	}
+	return arn == stanzaARN, nil
+}
+
+// unwrapStanza decrypts s.Body pinned to s.KeyID and checks that it holds
+// a data key of the right size.
+func (c *Client) unwrapStanza(ctx context.Context, s *keyprovider.Stanza, encCtx map[string]string) ([]byte, error) {
+	dk, err := c.DecryptBlob(ctx, s.Body, encCtx, s.KeyID)
+	if err != nil {
+		return nil, err
+	}
+	if len(dk.Plaintext) != keyprovider.DataKeySize {
+		dk.Clear()
+		return nil, &Error{Op: "decrypt data key", Key: s.KeyID, Kind: ErrBadResponse,
+			Err: fmt.Errorf("data key is %d bytes, want %d", len(dk.Plaintext), keyprovider.DataKeySize)}
+	}
+	return dk.Plaintext, nil
+}
