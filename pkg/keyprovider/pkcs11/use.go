@@ -1,0 +1,52 @@
+//go:build cgo
+
+package pkcs11
+
+import (
+	"context"
+
+	"github.com/envseal/envseal/pkg/keyprovider"
+)
+
+func init() {
+	keyprovider.Register("pkcs11", func(_ context.Context, uri string, opts *keyprovider.Options) (keyprovider.Key, error) {
+		k, err := newKey(uri, opts)
+		if err != nil {
+			return nil, err
+		}
+		return k, nil
+	})
+}
+
+// use runs fn on the key's token, with the session open and logged in and
+// the token locked for the duration. The module is loaded and the token
+// found on first use.
+func (k *Key) use(ctx context.Context, fn func(t *token) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t, err := k.token()
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.ready(k.uri, k.opts); err != nil {
+		return err
+	}
+	return fn(t)
+}
+
+func (k *Key) token() (*token, error) {
+	path, err := k.uri.module()
+	if err != nil {
+		return nil, err
+	}
+	pool.Lock()
+	defer pool.Unlock()
+	m, err := loadModule(path)
+	if err != nil {
+		return nil, err
+	}
+	return m.findToken(k.uri)
+}
