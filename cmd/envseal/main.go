@@ -21,6 +21,7 @@ func main() {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	defer cli.Cleanup()
 	ios := cli.System()
 	err := cli.NewCmdRoot(ios, version).ExecuteContext(ctx)
 	if cli.IsUnknownCommand(err) {

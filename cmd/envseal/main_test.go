@@ -2,22 +2,33 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/envseal/envseal/internal/testhsm"
+	"github.com/envseal/envseal/internal/testkms"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 // TestMain lets the test binary act as the envseal binary inside scripts,
 // so the scripts run commands exactly as a shell user types them.
+//
+// The top-level test process also starts one local-kms for all scripts
+// (testkms); scripts get its address and fake credentials in Setup.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(withKMS{m}, map[string]func(){
 		"envseal": func() { os.Exit(run()) },
 	})
 }
+
+type withKMS struct{ m *testing.M }
+
+func (w withKMS) Run() int { return testkms.Run(w.m) }
 
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
@@ -28,10 +39,19 @@ func TestScripts(t *testing.T) {
 			"flipbyte": cmdFlipbyte,
 			"truncate": cmdTruncate,
 			"notemp":   cmdNotemp,
+			"softhsm":  cmdSofthsm,
 		},
+		Condition: condition,
 		Setup: func(env *testscript.Env) error {
 			// No key may leak in from the developer's shell.
 			env.Setenv("ENVSEAL_KEY", "")
+			if srv := testkms.Shared(); srv != nil {
+				for _, kv := range srv.Env() {
+					k, v, _ := strings.Cut(kv, "=")
+					env.Setenv(k, v)
+				}
+				env.Setenv("KMS_ADDR", srv.Addr)
+			}
 			return copyVectors(env.WorkDir)
 		},
 	})
@@ -125,4 +145,45 @@ func copyVectors(work string) error {
 		}
 	}
 	return nil
+}
+
+// condition answers [kms] and [softhsm]: whether local-kms runs and
+// SoftHSM2 is installed. In CI both must be there: a script may not skip.
+func condition(cond string) (bool, error) {
+	var ok bool
+	switch cond {
+	case "kms":
+		ok = testkms.Shared() != nil
+	case "softhsm":
+		_, _, err := testhsm.Find()
+		ok = err == nil
+	default:
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	if !ok && testkms.InCI() {
+		return false, fmt.Errorf("[%s] is required in CI", cond)
+	}
+	return ok, nil
+}
+
+// softhsm LABEL PIN makes a private SoftHSM2 token store in $WORK with one
+// token, and points SOFTHSM2_CONF and ENVSEAL_PKCS11_MODULE at it.
+func cmdSofthsm(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: softhsm label pin")
+	}
+	module, util, err := testhsm.Find()
+	ts.Check(err)
+	dir := ts.MkAbs("softhsm")
+	ts.Check(os.MkdirAll(filepath.Join(dir, "tokens"), 0o700))
+	conf := filepath.Join(dir, "softhsm2.conf")
+	ts.Check(os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+
+		"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600))
+	cmd := exec.Command(util, "--init-token", "--free", "--label", args[0], "--pin", args[1], "--so-pin", "5678")
+	cmd.Env = append(os.Environ(), "SOFTHSM2_CONF="+conf)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		ts.Fatalf("softhsm2-util: %v: %s", err, out)
+	}
+	ts.Setenv("SOFTHSM2_CONF", conf)
+	ts.Setenv("ENVSEAL_PKCS11_MODULE", module)
 }

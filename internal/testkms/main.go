@@ -18,7 +18,14 @@ func Main(m *testing.M) {
 	os.Exit(run(m))
 }
 
-func run(m *testing.M) int {
+// Run is Main without the exit, for a TestMain that is itself wrapped (as
+// testscript.Main wraps the command tests).
+func Run(m interface{ Run() int }) int { return run(m) }
+
+// Shared returns the server Main or Run started, or nil if none runs.
+func Shared() *Server { return shared }
+
+func run(m interface{ Run() int }) int {
 	if fuzzWorker() {
 		// Fuzz workers run only the fuzz target, which needs no server.
 		return m.Run()

@@ -39,6 +39,9 @@ func explain(err error) (msg, hint string) {
 	case errors.As(err, &ch):
 		return msg + ": the file is corrupted or was tampered with", ""
 	}
+	if h := backendHint(err); h != "" {
+		return msg, h
+	}
 	return msg, hintFor(err)
 }
 

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/envseal/envseal/pkg/keyprovider"
 	"golang.org/x/term"
 )
 
@@ -20,6 +21,10 @@ type IOStreams struct {
 
 	// Quiet suppresses progress output (--quiet).
 	Quiet bool
+
+	// Backend holds key-backend settings from global flags (--region,
+	// --profile); commands add warnings and the PIN prompt to it.
+	Backend keyprovider.Options
 
 	// OpenTTY opens the controlling terminal for prompts (PINs). Nil when
 	// there is none, as in CI.

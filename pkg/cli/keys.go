@@ -28,9 +28,15 @@ func errNoKey(cmd string) error {
 		"%s needs at least one key", cmd)
 }
 
-// providerOptions are the backend settings shared by every command.
+// providerOptions are the backend settings shared by every command: the
+// global flags, warnings on stderr, and a PIN prompt when a terminal exists.
 func providerOptions(ios *IOStreams) *keyprovider.Options {
-	return &keyprovider.Options{Warnings: ios.ErrOut}
+	o := ios.Backend
+	o.Warnings = ios.ErrOut
+	if ios.OpenTTY != nil {
+		o.Prompt = func(prompt string) ([]byte, error) { return promptSecret(ios, prompt) }
+	}
+	return &o
 }
 
 // openKeys opens every URI with its backend.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/keyprovider"
+	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 	"github.com/spf13/cobra"
 )
 
@@ -18,6 +20,11 @@ type OpenOptions struct {
 	Output  string
 	Force   bool
 	Input   string
+
+	// Discovery lets any AWS KMS stanza be tried with the caller's AWS
+	// credentials, optionally limited to AllowKeys (key ARNs).
+	Discovery bool
+	AllowKeys []string
 }
 
 // NewCmdOpen builds envseal open. runF replaces the run function in tests.
@@ -36,6 +43,10 @@ appears only on success. Every --context pair must be in the file with the
 same value, or open fails before decrypting anything.`,
 		Example: `  envseal open --key file:team.key -o secrets.env secrets.env.sealed
 
+  # a file sealed to an AWS KMS key, with the ambient AWS credentials
+  envseal open --key awskms:///alias/Demo -o db.sql db.sql.sealed
+  envseal open --discovery --allow-key arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab db.sql.sealed
+
   # in CI: key from the environment, required context, to a pipe
   ENVSEAL_KEY=file:/run/secrets/ci.key envseal open --context env=prod db.sql.sealed | psql`,
 		Args: maxArgs(1),
@@ -53,23 +64,17 @@ same value, or open fails before decrypting anything.`,
 	cmd.Flags().StringArrayVarP(&opts.Context, "context", "c", nil, "require encryption context `key=value` (repeatable)")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file; print binary to a terminal")
+	cmd.Flags().BoolVar(&opts.Discovery, "discovery", false, "try every AWS KMS stanza with the ambient AWS credentials")
+	cmd.Flags().StringArrayVar(&opts.AllowKeys, "allow-key", nil, "with --discovery, only use this KMS key `ARN` (repeatable)")
 	return cmd
 }
 
 func openRun(ctx context.Context, opts *OpenOptions) error {
-	uris := keyURIs(opts.Keys)
-	if len(uris) == 0 {
-		return errNoKey("open")
-	}
 	required, err := parseContext(opts.Context)
 	if err != nil {
 		return err
 	}
-	keys, err := openKeys(ctx, uris, providerOptions(opts.IO))
-	if err != nil {
-		return err
-	}
-	ids, err := unwrappers(keys)
+	ids, err := openIdentities(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -102,4 +107,30 @@ func dearmor(in io.Reader) io.Reader {
 		return bufio.NewReaderSize(armor.NewReader(br), 64<<10)
 	}
 	return br
+}
+
+// openIdentities opens the --key URIs (or $ENVSEAL_KEY) and, with
+// --discovery, adds an unwrapper for any AWS KMS stanza.
+func openIdentities(ctx context.Context, opts *OpenOptions) ([]keyprovider.Unwrapper, error) {
+	uris := keyURIs(opts.Keys)
+	if len(opts.AllowKeys) > 0 && !opts.Discovery {
+		return nil, usageErrorf("add --discovery, or name the key with --key", "--allow-key needs --discovery")
+	}
+	if len(uris) == 0 && !opts.Discovery {
+		return nil, errNoKey("open")
+	}
+	popts := providerOptions(opts.IO)
+	keys, err := openKeys(ctx, uris, popts)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := unwrappers(keys)
+	if err != nil || !opts.Discovery {
+		return ids, err
+	}
+	d, err := awskms.NewDiscovery(ctx, popts, opts.AllowKeys)
+	if err != nil {
+		return nil, err
+	}
+	return append(ids, d), nil
 }

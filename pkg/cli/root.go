@@ -26,6 +26,8 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 	root.SetErr(ios.ErrOut)
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().BoolVarP(&ios.Quiet, "quiet", "q", false, "no progress bar")
+	root.PersistentFlags().StringVar(&ios.Backend.AWSRegion, "region", "", "AWS region for KMS keys (default: the AWS SDK chain, e.g. $AWS_REGION)")
+	root.PersistentFlags().StringVar(&ios.Backend.AWSProfile, "profile", "", "AWS profile for KMS keys (default: $AWS_PROFILE)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &UsageError{Err: err, Hint: "see: " + cmd.CommandPath() + " --help"}
 	})
@@ -34,6 +36,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdSeal(ios, nil),
 		NewCmdOpen(ios, nil),
 		NewCmdInspect(ios, nil),
+		NewCmdDatakey(ios, nil),
 	)
 	return root
 }

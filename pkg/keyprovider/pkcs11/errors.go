@@ -48,6 +48,10 @@ func (wrongKeyType) Is(target error) bool { return target == keyprovider.ErrUnsu
 
 // Hint returns a next step for an error from this package, or "".
 func Hint(err error) string {
+	var ue *URIError
+	if errors.As(err, &ue) {
+		return uriHint
+	}
 	for _, h := range hints {
 		if errors.Is(err, h.err) {
 			return h.hint
@@ -71,5 +75,9 @@ var hints = []struct {
 	{ErrPINIncorrect, "check the PIN; each failure counts towards locking the token"},
 	{ErrPINLocked, "ask the token's security officer to unlock or reset the user PIN"},
 	{ErrExists, "choose another object= label, or use the existing key"},
-	{keyprovider.ErrBadURI, "a token key URI looks like pkcs11:token=LABEL;object=LABEL?module-path=/path/to/module.so (RFC 7512)"},
 }
+
+// uriHint is only for pkcs11: URIs: other schemes' bad URIs get the CLI's
+// general hint.
+const uriHint = "a token key URI looks like pkcs11:token=LABEL;object=LABEL?module-path=/path/to/module.so (RFC 7512)"
+

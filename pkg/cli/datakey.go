@@ -1,0 +1,208 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/envseal/envseal/pkg/keyprovider/awskms"
+	"github.com/spf13/cobra"
+)
+
+// DatakeyOptions are the parsed flags of envseal datakey.
+type DatakeyOptions struct {
+	IO            *IOStreams
+	Key           string
+	Context       []string
+	Spec          string
+	Decrypt       bool
+	PlaintextOut  string
+	CiphertextOut string
+	Force         bool
+	Input         string
+}
+
+// NewCmdDatakey builds envseal datakey. runF replaces the run function in tests.
+func NewCmdDatakey(ios *IOStreams, runF func(context.Context, *DatakeyOptions) error) *cobra.Command {
+	opts := &DatakeyOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "datakey --key awskms:///KEY [--context k=v]... [--spec AES_256|AES_128] | datakey --decrypt [IN|-]",
+		Short: "Generate or decrypt a raw AWS KMS data key (aws kms generate-data-key / decrypt)",
+		Long: `Generate a data key under an AWS KMS key and print it as JSON with the field
+names of 'aws kms generate-data-key' (KeyId, CiphertextBlob, Plaintext, base64),
+or write the raw bytes to files with --plaintext-out and --ciphertext-out.
+
+With --decrypt, read a raw CiphertextBlob (a file or standard input) and
+print KeyId and Plaintext, as 'aws kms decrypt' does; --key pins the key.
+
+This is for pipelines that manage data keys themselves. To encrypt files,
+envseal seal does all of this for you and keeps the wrapped key in the file.`,
+		Example: `  # replaces: aws kms generate-data-key ... and two base64 --decode lines
+  envseal datakey --key awskms:///alias/Demo --plaintext-out datakey --ciphertext-out encrypted-datakey
+
+  # replaces: aws kms decrypt --ciphertext-blob fileb://encrypted-datakey
+  envseal datakey --decrypt --plaintext-out datakey encrypted-datakey`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Input = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return datakeyRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Key, "key", "k", "", "AWS KMS key `URI` (awskms:///alias/NAME, key id or ARN)")
+	f.StringArrayVarP(&opts.Context, "context", "c", nil, "encryption context `key=value` (repeatable)")
+	f.StringVar(&opts.Spec, "spec", "AES_256", "data key `spec`: AES_256 or AES_128")
+	f.BoolVar(&opts.Decrypt, "decrypt", false, "decrypt a raw CiphertextBlob instead")
+	f.StringVar(&opts.PlaintextOut, "plaintext-out", "", "write the raw plaintext key to `FILE` (0600)")
+	f.StringVar(&opts.CiphertextOut, "ciphertext-out", "", "write the raw CiphertextBlob to `FILE`")
+	f.BoolVarP(&opts.Force, "force", "f", false, "replace existing output files")
+	return cmd
+}
+
+func datakeyRun(ctx context.Context, opts *DatakeyOptions) error {
+	if opts.Decrypt {
+		return datakeyDecrypt(ctx, opts)
+	}
+	if opts.Input != "" {
+		return usageErrorf("pass --decrypt to decrypt a CiphertextBlob", "datakey takes no input without --decrypt")
+	}
+	if opts.Key == "" {
+		return usageErrorf("pass --key awskms:///alias/NAME", "datakey needs an AWS KMS key")
+	}
+	encCtx, err := parseContext(opts.Context)
+	if err != nil {
+		return err
+	}
+	k, err := openKMSKey(ctx, opts.IO, opts.Key)
+	if err != nil {
+		return err
+	}
+	dk, err := k.Client().GenerateDataKey(ctx, k.KeyID(), strings.ToUpper(opts.Spec), encCtx)
+	if err != nil {
+		return err
+	}
+	defer dk.Clear()
+	return emitDataKey(opts, dk)
+}
+
+func datakeyDecrypt(ctx context.Context, opts *DatakeyOptions) error {
+	if opts.CiphertextOut != "" {
+		return usageErrorf("", "--ciphertext-out does not apply to --decrypt")
+	}
+	encCtx, err := parseContext(opts.Context)
+	if err != nil {
+		return err
+	}
+	blob, err := readBlob(opts.IO, opts.Input)
+	if err != nil {
+		return err
+	}
+	client, keyID, err := kmsClientFor(ctx, opts.IO, opts.Key)
+	if err != nil {
+		return err
+	}
+	dk, err := client.DecryptBlob(ctx, blob, encCtx, keyID)
+	if err != nil {
+		return err
+	}
+	defer dk.Clear()
+	return emitDataKey(opts, dk)
+}
+
+// openKMSKey opens uri and insists that it names an AWS KMS key.
+func openKMSKey(ctx context.Context, ios *IOStreams, uri string) (*awskms.Key, error) {
+	if !strings.HasPrefix(uri, awskms.Scheme+":") {
+		return nil, usageErrorf("datakey works with AWS KMS keys: --key awskms:///alias/NAME",
+			"%s is not an AWS KMS key", uri)
+	}
+	return awskms.Open(ctx, uri, providerOptions(ios))
+}
+
+// kmsClientFor returns a client and the key to pin: the one in uri, or
+// none (KMS then uses the key recorded in the blob).
+func kmsClientFor(ctx context.Context, ios *IOStreams, uri string) (*awskms.Client, string, error) {
+	if uri == "" {
+		c, err := awskms.NewClient(ctx, nil, providerOptions(ios))
+		return c, "", err
+	}
+	k, err := openKMSKey(ctx, ios, uri)
+	if err != nil {
+		return nil, "", err
+	}
+	return k.Client(), k.KeyID(), nil
+}
+
+// maxBlob bounds a CiphertextBlob read from input; KMS blobs are small.
+const maxBlob = 64 << 10
+
+func readBlob(ios *IOStreams, path string) ([]byte, error) {
+	in, err := openInput(ios, path)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	blob, err := io.ReadAll(io.LimitReader(in, maxBlob+1))
+	if err != nil {
+		return nil, fmt.Errorf("failed to read %s: %w", in.name, err)
+	}
+	if len(blob) > maxBlob {
+		return nil, withHint(fmt.Errorf("%s is larger than any KMS CiphertextBlob", in.name),
+			"pass the raw (base64-decoded) blob that generate-data-key returned")
+	}
+	return blob, nil
+}
+
+// emitDataKey writes the raw files asked for, then prints the JSON of what
+// was not written to a file (always KeyId).
+func emitDataKey(opts *DatakeyOptions, dk *awskms.DataKey) error {
+	out := *dk
+	if err := writeSecretFile(opts.CiphertextOut, dk.CiphertextBlob, opts.Force, 0o644); err != nil {
+		return err
+	}
+	if opts.CiphertextOut != "" {
+		out.CiphertextBlob = nil
+	}
+	if err := writeSecretFile(opts.PlaintextOut, dk.Plaintext, opts.Force, 0o600); err != nil {
+		return err
+	}
+	if opts.PlaintextOut != "" {
+		out.Plaintext = nil
+	}
+	enc := json.NewEncoder(opts.IO.Out)
+	enc.SetIndent("", "    ")
+	return enc.Encode(dataKeyJSON(&out))
+}
+
+// dataKeyJSON orders fields as aws kms does and leaves out empty ones.
+func dataKeyJSON(dk *awskms.DataKey) any {
+	return struct {
+		CiphertextBlob []byte `json:",omitempty"`
+		Plaintext      []byte `json:",omitempty"`
+		KeyID          string `json:"KeyId"`
+	}{dk.CiphertextBlob, dk.Plaintext, dk.KeyID}
+}
+
+// writeSecretFile writes data atomically to path (if set), never replacing
+// a file without force.
+func writeSecretFile(path string, data []byte, force bool, mode fs.FileMode) error {
+	if path == "" {
+		return nil
+	}
+	f, err := createAtomic(path, force, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Abort()
+		return fmt.Errorf("failed to write %s: %w", path, err)
+	}
+	return f.Commit()
+}

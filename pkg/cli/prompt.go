@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/term"
+)
+
+// errNoTerminal means a secret was needed and there is no terminal to ask
+// on, as in CI: the backend turns it into its own hint (an env var, a file).
+var errNoTerminal = errors.New("no terminal to prompt on")
+
+// promptSecret asks for a secret on the controlling terminal, not on
+// stdin/stdout, which may carry the data being sealed or opened.
+func promptSecret(ios *IOStreams, prompt string) ([]byte, error) {
+	tty, err := ios.OpenTTY()
+	if err != nil {
+		return nil, errNoTerminal
+	}
+	defer tty.Close()
+	if !term.IsTerminal(int(tty.Fd())) {
+		return nil, errNoTerminal
+	}
+	fmt.Fprintf(tty, "%s: ", prompt)
+	secret, err := term.ReadPassword(int(tty.Fd()))
+	fmt.Fprintln(tty)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read from the terminal: %w", err)
+	}
+	return secret, nil
+}
