@@ -17,8 +17,14 @@ fi
 go vet ./...
 staticcheck ./...
 
-echo "== build without cgo (release cross-builds)"
-CGO_ENABLED=0 go build -o /dev/null ./cmd/envseal
+echo "== build without cgo (release cross-builds), version injection"
+bin=$(mktemp -d)
+CGO_ENABLED=0 go build -ldflags "-X main.version=v0.0.0-citest" -o "$bin/envseal" ./cmd/envseal
+"$bin/envseal" --version | grep -qx 'envseal v0.0.0-citest' || { echo "version not injected" >&2; exit 1; }
+"$bin/envseal" open --key 'pkcs11:token=T;object=k' /dev/null 2>&1 | grep -q 'no PKCS#11 support' ||
+  { echo "CGO_ENABLED=0 build does not explain missing PKCS#11 support" >&2; exit 1; }
+CGO_ENABLED=0 go test -count=1 ./pkg/keyprovider/pkcs11/
+rm -rf "$bin"
 
 echo "== tests"
 log=$(mktemp)

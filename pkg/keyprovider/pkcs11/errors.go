@@ -64,7 +64,7 @@ var hints = []struct {
 	err  error
 	hint string
 }{
-	{ErrNoCgo, "use a release build of envseal, or build it with CGO_ENABLED=1 and a C compiler"},
+	{ErrNoCgo, "PKCS#11 needs cgo: build envseal from source with CGO_ENABLED=1 and a C compiler (go build ./cmd/envseal); the cross-built release binaries have no cgo"},
 	{ErrNoModule, "add ?module-path=/path/to/module.so to the key URI or set " + EnvModule},
 	{ErrModule, "check the module path; Debian's SoftHSM2 is /usr/lib/softhsm/libsofthsm2.so"},
 	{ErrTokenNotFound, "list tokens with: pkcs11-tool --module MODULE --list-token-slots (or softhsm2-util --show-slots)"},
