@@ -35,11 +35,12 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exitcode": cmdExitcode,
-			"flipbyte": cmdFlipbyte,
-			"truncate": cmdTruncate,
-			"notemp":   cmdNotemp,
-			"softhsm":  cmdSofthsm,
+			"exitcode":    cmdExitcode,
+			"flipbyte":    cmdFlipbyte,
+			"truncate":    cmdTruncate,
+			"notemp":      cmdNotemp,
+			"softhsm":     cmdSofthsm,
+			"samepayload": cmdSamepayload,
 		},
 		Condition: condition,
 		Setup: func(env *testscript.Env) error {

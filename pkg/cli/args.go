@@ -23,3 +23,13 @@ func withHintIfExists(err error) error {
 	}
 	return err
 }
+
+// exactArgs is cobra.ExactArgs returning a UsageError (exit 2).
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
+			return &UsageError{Err: err, Hint: "see: " + cmd.CommandPath() + " --help"}
+		}
+		return nil
+	}
+}

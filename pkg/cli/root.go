@@ -37,6 +37,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdOpen(ios, nil),
 		NewCmdInspect(ios, nil),
 		NewCmdDatakey(ios, nil),
+		NewCmdRewrap(ios, nil),
 	)
 	return root
 }

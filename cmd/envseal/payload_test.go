@@ -1,0 +1,40 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+
+	"github.com/envseal/envseal/pkg/armor"
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// samepayload A B asserts that two envelope files (binary or armored) have
+// byte-identical payloads after their headers: what rewrap must preserve.
+func cmdSamepayload(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: samepayload a b")
+	}
+	a, b := payloadOf(ts, args[0]), payloadOf(ts, args[1])
+	if same := bytes.Equal(a, b); same == neg {
+		ts.Fatalf("payloads equal: %v (%d and %d bytes)", same, len(a), len(b))
+	}
+}
+
+func payloadOf(ts *testscript.TestScript, name string) []byte {
+	f, err := os.Open(ts.MkAbs(name))
+	ts.Check(err)
+	defer f.Close()
+	br := bufio.NewReader(f)
+	var src io.Reader = br
+	if armor.IsArmored(br) {
+		src = bufio.NewReader(armor.NewReader(br))
+	}
+	_, err = envelope.Parse(src)
+	ts.Check(err)
+	p, err := io.ReadAll(src)
+	ts.Check(err)
+	return p
+}

@@ -1,0 +1,217 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/envseal/envseal/pkg/armor"
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/keyprovider"
+	"github.com/spf13/cobra"
+)
+
+// RewrapOptions are the parsed flags of envseal rewrap.
+type RewrapOptions struct {
+	IO      *IOStreams
+	Keys    []string
+	Add     []string
+	Remove  []string
+	Output  string
+	InPlace bool
+	Force   bool
+	Input   string
+}
+
+// NewCmdRewrap builds envseal rewrap. runF replaces the run function in tests.
+func NewCmdRewrap(ios *IOStreams, runF func(context.Context, *RewrapOptions) error) *cobra.Command {
+	opts := &RewrapOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "rewrap [--key URI]... [--add URI]... [--remove KEY-ID]... (-o OUT | --in-place) IN",
+		Short: "Change who can open a file without re-encrypting it",
+		Long: `Unwrap IN's data key with one of the --key keys, then write the file again with
+the recipients changed: --add wraps the same data key for a new key, --remove
+drops the stanzas whose key id is KEY-ID (as 'envseal inspect' shows it).
+The header gets a new MAC; the payload bytes are copied unchanged, so this
+is fast for any file size and the data is never decrypted.
+
+--in-place replaces IN atomically (temp file, fsync, rename): a failure or
+crash leaves the original as it was. Armored input stays armored.`,
+		Example: `  # rotate from one KMS key to another
+  envseal rewrap --key awskms:///alias/Old --add awskms:///alias/New \
+      --remove arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab --in-place db.sql.sealed
+
+  # add a break-glass key, keeping the others
+  envseal rewrap --key file:team.key --add file:breakglass.key --in-place secrets.env.sealed`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Input = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return rewrapRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` that opens the file now (repeatable; default $ENVSEAL_KEY)")
+	f.StringArrayVar(&opts.Add, "add", nil, "add a recipient `URI` (repeatable)")
+	f.StringArrayVar(&opts.Remove, "remove", nil, "remove the recipients with this `KEY-ID` (repeatable)")
+	f.StringVarP(&opts.Output, "output", "o", "", "write to `FILE`")
+	f.BoolVar(&opts.InPlace, "in-place", false, "replace IN atomically")
+	f.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	return cmd
+}
+
+func rewrapRun(ctx context.Context, opts *RewrapOptions) error {
+	if err := checkRewrapFlags(opts); err != nil {
+		return err
+	}
+	uris := keyURIs(opts.Keys)
+	if len(uris) == 0 {
+		return errNoKey("rewrap")
+	}
+	popts := providerOptions(opts.IO)
+	keys, err := openKeys(ctx, uris, popts)
+	if err != nil {
+		return err
+	}
+	ids, err := unwrappers(keys)
+	if err != nil {
+		return err
+	}
+	added, err := openKeys(ctx, opts.Add, popts)
+	if err != nil {
+		return err
+	}
+	adders, err := wrappers(added)
+	if err != nil {
+		return err
+	}
+	out, force := opts.Output, opts.Force
+	if opts.InPlace {
+		out, force = opts.Input, true
+	}
+	return rewriteFile(ctx, opts.IO, opts.Input, out, force, func(h *envelope.Header) (*envelope.Header, error) {
+		return rewrapHeader(ctx, h, ids, adders, opts.Remove)
+	})
+}
+
+func checkRewrapFlags(opts *RewrapOptions) error {
+	switch {
+	case len(opts.Add) == 0 && len(opts.Remove) == 0:
+		return usageErrorf("pass --add URI and/or --remove KEY-ID", "rewrap has nothing to change")
+	case opts.InPlace && opts.Output != "":
+		return usageErrorf("use one of them", "--in-place and -o cannot be combined")
+	case !opts.InPlace && opts.Output == "":
+		return usageErrorf("pass -o FILE or --in-place", "rewrap needs an output")
+	case opts.Input == "-" && opts.InPlace:
+		return usageErrorf("", "--in-place needs a file, not standard input")
+	}
+	return nil
+}
+
+// rewrapHeader unwraps the data key, keeps the stanzas not removed, adds one
+// per new recipient, and re-MACs the header. The fixed fields (and so the
+// payload keys) do not change.
+func rewrapHeader(ctx context.Context, h *envelope.Header, ids []keyprovider.Unwrapper,
+	adders []keyprovider.Wrapper, remove []string) (*envelope.Header, error) {
+	dk, err := h.DataKey(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(dk)
+	kept, err := keepStanzas(h.Stanzas, remove)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range adders {
+		s, err := w.Wrap(ctx, dk, h.Context)
+		if err != nil {
+			return nil, fmt.Errorf("failed to wrap data key: %w", err)
+		}
+		kept = append(kept, s)
+	}
+	if len(kept) == 0 {
+		return nil, usageErrorf("add a recipient with --add", "rewrap would leave the file with no recipients")
+	}
+	return envelope.Rewrap(h, dk, kept)
+}
+
+// keepStanzas drops the stanzas whose key id is in remove; naming a key id
+// the file does not have is an error, so a typo cannot pass for a revocation.
+func keepStanzas(stanzas []*keyprovider.Stanza, remove []string) ([]*keyprovider.Stanza, error) {
+	var kept []*keyprovider.Stanza
+	found := map[string]bool{}
+	for _, s := range stanzas {
+		if slices.Contains(remove, s.KeyID) {
+			found[s.KeyID] = true
+			continue
+		}
+		kept = append(kept, s)
+	}
+	for _, id := range remove {
+		if !found[id] {
+			return nil, withHint(fmt.Errorf("the file has no recipient with key id %q", id),
+				"envseal inspect FILE lists the key ids")
+		}
+	}
+	return kept, nil
+}
+
+// rewriteFile writes a new header from edit, then the original payload
+// bytes, through an atomic output file. Armor is kept as it was.
+func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, force bool,
+	edit func(*envelope.Header) (*envelope.Header, error)) error {
+	in, err := openInput(ios, inPath)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	br := bufio.NewReaderSize(ctxReader{ctx, in}, 64<<10)
+	armored := armor.IsArmored(br)
+	var src io.Reader = br
+	if armored {
+		src = bufio.NewReaderSize(armor.NewReader(br), 64<<10)
+	}
+	h, err := envelope.Parse(src)
+	if err != nil {
+		return err
+	}
+	nh, err := edit(h)
+	if err != nil {
+		return err
+	}
+	hdr, err := nh.Marshal()
+	if err != nil {
+		return err
+	}
+	f, err := createAtomic(outPath, force, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := writeEnvelope(f, hdr, src, armored); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+func writeEnvelope(dst io.Writer, hdr []byte, payload io.Reader, armored bool) error {
+	var aw *armor.Writer
+	if armored {
+		aw = armor.NewWriter(dst)
+		dst = aw
+	}
+	if _, err := dst.Write(hdr); err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, payload); err != nil {
+		return err
+	}
+	if aw != nil {
+		return aw.Close()
+	}
+	return nil
+}
