@@ -80,4 +80,3 @@ var hints = []struct {
 // uriHint is only for pkcs11: URIs: other schemes' bad URIs get the CLI's
 // general hint.
 const uriHint = "a token key URI looks like pkcs11:token=LABEL;object=LABEL?module-path=/path/to/module.so (RFC 7512)"
-
