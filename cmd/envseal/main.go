@@ -23,7 +23,7 @@ func run() int {
 	defer stop()
 	defer cli.Cleanup()
 	ios := cli.System()
-	err := cli.NewCmdRoot(ios, version).ExecuteContext(ctx)
+	err := cli.Execute(ctx, cli.NewCmdRoot(ios, version))
 	if cli.IsUnknownCommand(err) {
 		err = &cli.UsageError{Err: err, Hint: "see: envseal --help"}
 	}

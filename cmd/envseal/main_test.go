@@ -41,6 +41,10 @@ func TestScripts(t *testing.T) {
 			"notemp":      cmdNotemp,
 			"softhsm":     cmdSofthsm,
 			"samepayload": cmdSamepayload,
+
+			"kmsfault":   cmdKmsfault,
+			"kmscalls":   cmdKmscalls,
+			"exitwithin": cmdExitwithin,
 		},
 		Condition: condition,
 		Setup: func(env *testscript.Env) error {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"sort"
@@ -64,6 +65,12 @@ func hintFor(err error) string {
 		return "envseal key files are made by: envseal keygen -o FILE"
 	case errors.Is(err, keyprovider.ErrBadURI):
 		return "key URIs look like file:key.pem, awskms:///alias/NAME or pkcs11:token=T;object=NAME"
+	case isNoSpace(err):
+		return "the filesystem is full: free some space, or write to another filesystem with -o"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "raise --timeout, or check that the key backend (KMS endpoint, HSM) answers"
+	case errors.Is(err, fs.ErrPermission):
+		return "check the permissions of the file and of its directory"
 	case errors.Is(err, fs.ErrNotExist):
 		return "check the path; a new key file is made by: envseal keygen -o FILE"
 	}

@@ -65,16 +65,17 @@ func (in *input) sameFile(outPath string) bool {
 	return err1 == nil && err2 == nil && os.SameFile(a, b)
 }
 
-// ctxReader stops a copy when the context is cancelled (SIGINT, SIGTERM),
-// so the command returns and the temp output is removed.
+// ctxReader stops a copy when the context is cancelled (SIGINT, SIGTERM,
+// --timeout), so the command returns and the temp output is removed. A
+// read already blocked (on a pipe) is not woken: Execute handles that.
 type ctxReader struct {
 	ctx context.Context
 	r   io.Reader
 }
 
 func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, ErrInterrupted
+	if c.ctx.Err() != nil {
+		return 0, interruption(c.ctx)
 	}
 	return c.r.Read(p)
 }

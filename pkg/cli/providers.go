@@ -22,5 +22,8 @@ func backendHint(err error) string {
 // Cleanup releases what backends hold for the whole run (HSM sessions and
 // logins). main defers it.
 func Cleanup() {
+	if abandoned.Load() {
+		return // a stuck command may hold a session: the exit releases it
+	}
 	pkcs11.CloseAll()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"unicode"
 
@@ -71,6 +72,7 @@ func detail(err error) string {
 	var opErr *net.OpError
 	var credErr *credentialsError
 	var signErr *v4.SigningError
+	var urlErr *url.Error
 	s := err.Error()
 	switch {
 	case errors.As(err, &credErr):
@@ -82,6 +84,8 @@ func detail(err error) string {
 		}
 	case errors.As(err, &opErr):
 		s = opErr.Error()
+	case errors.As(err, &urlErr) && urlErr.Timeout():
+		s = urlErr.Op + " " + urlErr.URL + ": timed out waiting for an answer"
 	case errors.As(err, &signErr) && signErr.Err != nil:
 		s = signErr.Err.Error()
 	}

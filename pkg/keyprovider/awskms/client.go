@@ -2,13 +2,23 @@ package awskms
 
 import (
 	"context"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
+
+// requestTimeout bounds one attempt of a KMS request: connecting, sending
+// and the whole answer. KMS answers in milliseconds; without a bound, a
+// server that accepts a connection and never answers would hang envseal
+// for good. The SDK retries a timed-out attempt like a dropped connection,
+// so a call takes at most about 3 attempts of this; --timeout bounds a
+// whole run more tightly.
+var requestTimeout = 30 * time.Second
 
 // Client is a KMS client for one endpoint and region. Making one reads the
 // SDK's configuration (environment and shared config files) but sends no
@@ -40,6 +50,9 @@ func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ..
 	}
 	if cfg.Credentials != nil {
 		cfg.Credentials = markedCredentials{cfg.Credentials}
+	}
+	if bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
+		cfg.HTTPClient = bc.WithTimeout(requestTimeout)
 	}
 	region := pickRegion(cfg.Region, u, opts)
 	fns := []func(*kms.Options){func(o *kms.Options) {

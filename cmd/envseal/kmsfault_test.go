@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"os/exec"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/envseal/envseal/internal/kmsfault"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// proxies holds each script's KMS fault proxy, started by its first
+// kmsfault command and closed when the script ends.
+var proxies sync.Map // *testscript.TestScript -> *kmsfault.Proxy
+
+// kmsfault MODE N [DELAY] puts a fault-injecting proxy in front of
+// local-kms (see internal/kmsfault) and points AWS_ENDPOINT_URL_KMS at it:
+// the next N requests (all, for -1) get MODE (pass, throttle, error500,
+// slow, drop); DELAY is for slow. It resets the counts kmscalls checks.
+func cmdKmsfault(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: kmsfault mode n [delay]")
+	}
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	var delay time.Duration
+	if len(args) == 3 {
+		delay, err = time.ParseDuration(args[2])
+		ts.Check(err)
+	}
+	p, ok := proxies.Load(ts)
+	if !ok {
+		np, err := kmsfault.Start("http://" + ts.Getenv("KMS_ADDR"))
+		ts.Check(err)
+		proxies.Store(ts, np)
+		ts.Defer(func() { np.Close(); proxies.Delete(ts) })
+		ts.Setenv("AWS_ENDPOINT_URL_KMS", np.URL)
+		p = np
+	}
+	p.(*kmsfault.Proxy).Set(kmsfault.Fault(args[0]), n, delay)
+}
+
+// kmscalls OP N asserts that N requests for OP went through the proxy
+// since the last kmsfault: retries are bounded in number, not only in time.
+func cmdKmscalls(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: kmscalls op n")
+	}
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	p, ok := proxies.Load(ts)
+	if !ok {
+		ts.Fatalf("kmscalls before kmsfault")
+	}
+	if got := p.(*kmsfault.Proxy).Calls(args[0]); got != want {
+		ts.Fatalf("%d %s requests, want %d", got, args[0], want)
+	}
+}
+
+// exitwithin MAX N CMD ARGS... runs CMD, asserts exit status N, and that
+// it took at most MAX: a failure must come in bounded time, never a hang.
+func cmdExitwithin(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: exitwithin max n command [args...]")
+	}
+	limit, err := time.ParseDuration(args[0])
+	ts.Check(err)
+	want, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	start := time.Now()
+	got := 0
+	if err := ts.Exec(args[2], args[3:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("%v", err)
+		}
+		got = ee.ExitCode()
+	}
+	took := time.Since(start)
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+	if took > limit {
+		ts.Fatalf("took %v, limit %v", took.Round(time.Millisecond), limit)
+	}
+	ts.Logf("took %v", took.Round(time.Millisecond))
+}

@@ -1,0 +1,183 @@
+// Package kmsfault is a reverse proxy on loopback, in front of a KMS API
+// server (local-kms in tests), that injects the faults a real server cannot
+// produce on demand: throttling, internal errors, slow answers and dropped
+// connections. Requests it does not fault reach the real server unchanged,
+// so a test sees the SDK's real retries end in a real answer.
+//
+//	p, err := kmsfault.Start("http://127.0.0.1:4599")
+//	defer p.Close()
+//	p.Set(kmsfault.Throttle, 2, 0) // the next 2 requests are throttled
+//	os.Setenv("AWS_ENDPOINT_URL_KMS", p.URL)
+package kmsfault
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault is what the proxy does to a request.
+type Fault string
+
+const (
+	// Pass forwards the request.
+	Pass Fault = "pass"
+	// Throttle answers 400 ThrottlingException, as KMS does past its
+	// request quota: the error code in both X-Amzn-ErrorType and __type.
+	Throttle Fault = "throttle"
+	// Internal answers 500 KMSInternalException.
+	Internal Fault = "error500"
+	// Slow holds the request for the delay (or until the client gives
+	// up), then forwards it.
+	Slow Fault = "slow"
+	// Drop closes the connection without an answer.
+	Drop Fault = "drop"
+)
+
+// maxDelay bounds Slow, so a mistaken test cannot park a request for long.
+const maxDelay = 5 * time.Minute
+
+// Proxy is a running fault-injecting proxy.
+type Proxy struct {
+	// URL is http://127.0.0.1:PORT: the proxy listens on loopback only.
+	URL string
+
+	srv   *httptest.Server
+	next  http.Handler
+	done  chan struct{} // closed by Close: releases held requests
+	mu    sync.Mutex
+	fault Fault
+	left  int // requests still to fault; negative means all
+	delay time.Duration
+	calls map[string]int
+}
+
+// Start starts a proxy in front of target, a plain-http loopback URL.
+func Start(target string) (*Proxy, error) {
+	u, err := loopbackURL(target)
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{fault: Pass, calls: map[string]int{}, done: make(chan struct{}),
+		next: httputil.NewSingleHostReverseProxy(u)}
+	p.srv = httptest.NewServer(http.HandlerFunc(p.serve)) // binds 127.0.0.1:0
+	p.URL = p.srv.URL
+	return p, nil
+}
+
+// loopbackURL refuses targets off this machine: the proxy sees signed
+// requests and must never send them anywhere else.
+func loopbackURL(target string) (*url.URL, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("kmsfault: bad target %q: %w", target, err)
+	}
+	ip := net.ParseIP(u.Hostname())
+	if u.Scheme != "http" || ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("kmsfault: target %q is not http://LOOPBACK-IP:PORT", target)
+	}
+	return u, nil
+}
+
+// Set makes the next n requests (all, if n < 0) get fault f, with delay
+// for Slow, and resets the call counts.
+func (p *Proxy) Set(f Fault, n int, delay time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.fault, p.left, p.delay = f, n, min(delay, maxDelay)
+	p.calls = map[string]int{}
+}
+
+// Calls returns how many requests for op (e.g. "GenerateDataKey") arrived
+// since the last Set, faulted or not.
+func (p *Proxy) Calls(op string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.calls[op]
+}
+
+// Close stops the proxy and breaks the connections it holds.
+func (p *Proxy) Close() {
+	close(p.done)
+	p.srv.CloseClientConnections()
+	p.srv.Close()
+}
+
+// take counts a request for op and returns what to do with it.
+func (p *Proxy) take(op string) (Fault, time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls[op]++
+	if p.left == 0 {
+		return Pass, 0
+	}
+	if p.left > 0 {
+		p.left--
+	}
+	return p.fault, p.delay
+}
+
+func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
+	_, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
+	f, delay := p.take(op)
+	switch f {
+	case Throttle:
+		apiError(w, http.StatusBadRequest, "ThrottlingException", "Rate exceeded")
+	case Internal:
+		apiError(w, http.StatusInternalServerError, "KMSInternalException", "injected internal error")
+	case Drop:
+		drop(w)
+	case Slow:
+		p.hold(w, r, delay)
+	default:
+		p.next.ServeHTTP(w, r)
+	}
+}
+
+// hold forwards r after delay, unless the client or the proxy goes away
+// first. The body is read up front: only then does the server notice a
+// client that hung up, and cancel r's context.
+func (p *Proxy) hold(w http.ResponseWriter, r *http.Request, delay time.Duration) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		p.next.ServeHTTP(w, r)
+	case <-r.Context().Done():
+	case <-p.done:
+	}
+}
+
+// apiError answers as the KMS JSON 1.1 protocol does.
+func apiError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("X-Amzn-ErrorType", code)
+	w.Header().Set("X-Amzn-RequestId", "kmsfault-0000")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, `{"__type":%q,"message":%q}`, code, msg)
+}
+
+// drop closes the client's connection with no response at all.
+func drop(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("kmsfault: connection cannot be hijacked")
+	}
+	conn, _, err := hj.Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
