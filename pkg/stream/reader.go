@@ -8,15 +8,23 @@ import (
 
 // Reader opens a sealed stream. It releases plaintext only one
 // authenticated chunk at a time and returns a sticky error at the first
-// chunk that fails, after the plaintext of the chunks before it.
+// chunk that fails, after the plaintext of every chunk before it.
+//
+// It reads ahead a few batches of up to 512 KiB and opens them on every core
+// (GOMAXPROCS). The reads happen in Read and WriteTo, never in the
+// background, so a Reader that is dropped before the end needs no Close:
+// what it leaves in flight finishes on its own within a batch's worth of
+// AES-GCM.
 type Reader struct {
 	src     io.Reader
 	k       *keys
-	in      []byte // ciphertext buffer, one batch
-	plain   []byte // decrypted, not yet returned plaintext
-	spare   []byte // backing array for plain
-	counter uint64
-	err     error // sticky; io.EOF after the final chunk
+	p       pipeline
+	cur     *batch // the batch plain comes from
+	plain   []byte // authenticated plaintext not yet returned
+	chunks  int    // size of the next batch read; doubles up to batchChunks
+	counter uint64 // index of the first chunk of the next batch read
+	srcDone bool   // the final batch (or a read error) is queued
+	err     error  // sticky, once plain is returned; io.EOF after the final chunk
 }
 
 // NewReader reads the salt and commitment from src, derives the payload
@@ -36,7 +44,7 @@ func NewReader(key []byte, src io.Reader, context []byte) (*Reader, error) {
 	if err := k.checkCommitment(prefix[SaltSize:]); err != nil {
 		return nil, err
 	}
-	return &Reader{src: src, k: k}, nil
+	return &Reader{src: src, k: k, p: newPipeline(k.openBatch), chunks: 1}, nil
 }
 
 // Read returns authenticated plaintext. It returns io.EOF only after the
@@ -46,64 +54,60 @@ func (r *Reader) Read(p []byte) (int, error) {
 		if r.err != nil {
 			return 0, r.err
 		}
-		r.fill()
+		r.advance()
 	}
 	n := copy(p, r.plain)
 	r.plain = r.plain[n:]
 	return n, nil
 }
 
-// fill reads up to one batch of chunks and decrypts them in order. The
-// batch starts at one chunk and doubles up to batchChunks, so small inputs
-// stay cheap and large ones get few, large reads.
-func (r *Reader) fill() {
-	if len(r.in) < batchChunks*EncChunkSize {
-		chunks := min(max(2*len(r.in)/EncChunkSize, 1), batchChunks)
-		r.in = make([]byte, chunks*EncChunkSize)
-		r.spare = make([]byte, chunks*ChunkSize)
+// advance makes the oldest batch in flight the current one, reading ahead
+// first so that the cores have work while the caller consumes it. A batch
+// that failed sets the sticky error, returned once its plaintext (the
+// chunks before the failure) has been.
+func (r *Reader) advance() {
+	if r.cur != nil {
+		r.p.put(r.cur)
+		r.cur = nil
 	}
-	n, err := io.ReadFull(r.src, r.in)
-	final := false
+	r.readAhead()
+	b := r.p.next()
+	r.cur, r.plain = b, b.out
 	switch {
-	case err == nil:
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		final = true
-	default:
-		r.err = fmt.Errorf("failed to read payload: %w", err)
-		return
-	}
-	data := r.in[:n]
-	r.plain = r.spare[:0]
-	for len(data) >= EncChunkSize {
-		if !r.openChunk(data[:EncChunkSize]) {
-			return
-		}
-		data = data[EncChunkSize:]
-	}
-	if !final {
-		return
-	}
-	switch {
-	case len(data) == 0 || len(data) < TagSize:
-		// A full chunk is never last: the short final chunk is missing or
-		// was cut inside its tag.
-		r.err = ErrTruncated
-	case r.openChunk(data):
+	case b.err != nil:
+		r.err = b.err
+	case b.final:
 		r.err = io.EOF
+	default:
+		return
 	}
+	// Nothing more will be released: drop the buffers, and whatever was
+	// read ahead past a failure.
+	r.cur = nil
+	r.p.release()
 }
 
-func (r *Reader) openChunk(c []byte) bool {
-	if r.counter >= maxChunks {
-		r.err = ErrTooLarge
-		return false
+// readAhead reads and submits batches until the pipeline is full or the
+// source ended. Every batch but the final one is whole chunks.
+func (r *Reader) readAhead() {
+	for !r.srcDone && !r.p.full() {
+		size := r.chunks * EncChunkSize
+		b := r.p.get(size, r.chunks*ChunkSize)
+		n, err := readFull(r.src, b.buf[:size])
+		b.in, b.counter = b.buf[:n], r.counter
+		r.counter += uint64(r.chunks)
+		r.chunks = min(2*r.chunks, batchChunks)
+		switch {
+		case err == nil:
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			// A short read from a source that itself reports a cut is a
+			// truncation too; authentication decides, as at a clean EOF.
+			b.final, r.srcDone = true, true
+		default:
+			// Release the batches before, then fail: the error batch
+			// opens nothing.
+			b.in, b.err, r.srcDone = nil, fmt.Errorf("failed to read payload: %w", err), true
+		}
+		r.p.submit(b, r.srcDone && r.p.empty())
 	}
-	out, err := r.k.open(r.plain[len(r.plain):], c, r.counter)
-	if err != nil {
-		r.err = err
-		return false
-	}
-	r.plain = r.plain[:len(r.plain)+len(out)]
-	r.counter++
-	return true
 }

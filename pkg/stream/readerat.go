@@ -24,7 +24,7 @@ func NewReaderAt(key []byte, src io.ReaderAt, encSize int64, context []byte) (*R
 		return nil, err
 	}
 	prefix := make([]byte, PrefixSize)
-	if _, err := src.ReadAt(prefix, 0); err != nil {
+	if err := readAt(src, prefix, 0); err != nil {
 		return nil, fmt.Errorf("failed to read payload prefix: %w", err)
 	}
 	k, err := deriveKeys(key, prefix[:SaltSize], context)
@@ -38,7 +38,14 @@ func NewReaderAt(key []byte, src io.ReaderAt, encSize int64, context []byte) (*R
 	if r.nChunks > maxChunks {
 		return nil, ErrTooLarge
 	}
-	if _, err := r.chunk(r.nChunks-1, nil); err != nil {
+	last := r.nChunks - 1
+	ct, err := r.ciphertext(make([]byte, EncChunkSize), last, last)
+	if err != nil {
+		return nil, err
+	}
+	pt, err := k.open(nil, ct, uint64(last))
+	clear(pt)
+	if err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -47,23 +54,8 @@ func NewReaderAt(key []byte, src io.ReaderAt, encSize int64, context []byte) (*R
 // Size returns the authenticated plaintext size.
 func (r *ReaderAt) Size() int64 { return r.size }
 
-// chunk reads and decrypts chunk i, appending its plaintext to dst.
-func (r *ReaderAt) chunk(i int64, dst []byte) ([]byte, error) {
-	encLen := int64(EncChunkSize)
-	if i == r.nChunks-1 {
-		encLen = r.size%ChunkSize + TagSize
-	}
-	buf := make([]byte, encLen)
-	if _, err := r.src.ReadAt(buf, PrefixSize+i*EncChunkSize); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, ErrTruncated
-		}
-		return nil, fmt.Errorf("failed to read chunk %d: %w", i, err)
-	}
-	return r.k.open(dst, buf, uint64(i))
-}
-
-// ReadAt implements io.ReaderAt. It is safe for concurrent use.
+// ReadAt implements io.ReaderAt. It fetches the ciphertext of up to a
+// batch of chunks per call to the source. It is safe for concurrent use.
 func (r *ReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, errors.New("stream: negative offset")
@@ -71,21 +63,82 @@ func (r *ReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	if off >= r.size {
 		return 0, io.EOF
 	}
+	want := int(min(int64(len(p)), r.size-off))
+	lastChunk := (off + int64(want) - 1) / ChunkSize
+	buf := make([]byte, min(lastChunk-off/ChunkSize+1, batchChunks)*EncChunkSize)
+	var scratch []byte
+	defer func() { clear(scratch[:cap(scratch)]) }()
 	n := 0
-	plain := make([]byte, 0, ChunkSize)
-	for n < len(p) && off < r.size {
-		i := off / ChunkSize
-		out, err := r.chunk(i, plain[:0])
+	for n < want {
+		first := (off + int64(n)) / ChunkSize
+		last := min(lastChunk, first+batchChunks-1)
+		ct, err := r.ciphertext(buf, first, last)
 		if err != nil {
 			return n, err
 		}
-		c := copy(p[n:], out[off%ChunkSize:])
-		n += c
-		off += int64(c)
+		for i := first; i <= last; i++ {
+			c := ct[:min(len(ct), EncChunkSize)]
+			ct = ct[len(c):]
+			skip := int(off + int64(n) - i*ChunkSize)
+			m, err := r.openInto(p[n:want], c, i, skip, &scratch)
+			n += m
+			if err != nil {
+				return n, err
+			}
+		}
 	}
-	clear(plain[:cap(plain)])
-	if n < len(p) {
+	if want < len(p) {
 		return n, io.EOF
 	}
 	return n, nil
+}
+
+// openInto opens chunk i and copies its plaintext from byte skip on to p.
+// A chunk that p holds whole is opened straight into p: AES-GCM clears
+// its output if authentication fails, so p never holds unauthenticated
+// bytes.
+func (r *ReaderAt) openInto(p, c []byte, i int64, skip int, scratch *[]byte) (int, error) {
+	if skip == 0 && len(c)-TagSize <= len(p) {
+		out, err := r.k.open(p[:0], c, uint64(i))
+		return len(out), err
+	}
+	if *scratch == nil {
+		*scratch = make([]byte, 0, ChunkSize)
+	}
+	out, err := r.k.open((*scratch)[:0], c, uint64(i))
+	if err != nil {
+		return 0, err
+	}
+	return copy(p, out[skip:]), nil
+}
+
+// ciphertext reads chunks first to last (inclusive) into buf with one call
+// to the source.
+func (r *ReaderAt) ciphertext(buf []byte, first, last int64) ([]byte, error) {
+	n := (last - first) * EncChunkSize
+	if last == r.nChunks-1 {
+		n += r.size%ChunkSize + TagSize
+	} else {
+		n += EncChunkSize
+	}
+	if err := readAt(r.src, buf[:n], PrefixSize+first*EncChunkSize); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, ErrTruncated
+		}
+		return nil, fmt.Errorf("failed to read chunk %d: %w", first, err)
+	}
+	return buf[:n], nil
+}
+
+// readAt fills p from src at off. A source may report io.EOF along with
+// the last bytes it has; only a short read is an error.
+func readAt(src io.ReaderAt, p []byte, off int64) error {
+	n, err := src.ReadAt(p, off)
+	if n == len(p) {
+		return nil
+	}
+	if err == nil {
+		err = io.ErrUnexpectedEOF
+	}
+	return err
 }

@@ -1,0 +1,111 @@
+package stream
+
+import "runtime"
+
+// maxDepth bounds the batches in flight whatever GOMAXPROCS is, and so the
+// memory of a Writer or Reader: at most maxDepth+1 batches of buffers, each
+// 512 KiB of plaintext and its ciphertext.
+const maxDepth = 6
+
+// pipeline seals or opens batches on their own goroutines and hands them
+// back in the order they were submitted.
+//
+// Only the goroutine calling a Writer or Reader method drives it: that
+// goroutine does every read and write of the underlying stream, and a
+// batch goroutine only computes over memory the pipeline owns (or a slice
+// the calling method waits on before it returns). So a goroutine never
+// blocks on I/O, always finishes within one batch's worth of AES-GCM, and
+// nothing has to stop it: an abandoned Reader leaks no goroutine.
+type pipeline struct {
+	work  func(*batch)
+	sem   chan struct{} // one slot per goroutine that may work at once
+	depth int           // batches in flight at most
+	queue []*batch      // in flight, oldest first
+	free  []*batch      // finished with, kept for their buffers
+
+	started int // goroutines started, for tests that the work really spreads
+}
+
+// newPipeline sizes the pipeline for GOMAXPROCS: one worker goroutine per
+// core, and one batch more in flight than workers, which the calling
+// goroutine seals or opens itself if every worker is still busy when it
+// submits it. On one core everything is done inline, one batch at a time,
+// as a sequential loop would: no goroutine, no hand-off.
+func newPipeline(work func(*batch)) pipeline {
+	procs := runtime.GOMAXPROCS(0)
+	p := pipeline{work: work, depth: 1}
+	if procs > 1 {
+		p.sem = make(chan struct{}, procs)
+		p.depth = min(procs+1, maxDepth)
+	}
+	return p
+}
+
+func (p *pipeline) full() bool  { return len(p.queue) >= p.depth }
+func (p *pipeline) empty() bool { return len(p.queue) == 0 }
+
+// get returns a batch whose buf and out hold at least inSize and outSize
+// bytes, reusing a finished one when it can.
+func (p *pipeline) get(inSize, outSize int) *batch {
+	var b *batch
+	if n := len(p.free); n > 0 {
+		b, p.free = p.free[n-1], p.free[:n-1]
+	} else {
+		b = &batch{done: make(chan struct{}, 1)}
+	}
+	if cap(b.buf) < inSize {
+		b.buf = make([]byte, inSize)
+	}
+	if cap(b.out) < outSize {
+		b.out = make([]byte, 0, outSize)
+	}
+	b.in, b.out, b.counter, b.final, b.err = nil, b.out[:0], 0, false, nil
+	return b
+}
+
+// put returns a batch taken off the queue (or never submitted) for reuse.
+func (p *pipeline) put(b *batch) {
+	b.in = nil
+	p.free = append(p.free, b)
+}
+
+// submit appends b to the queue and starts its work: on a goroutine if a
+// worker slot is free, else inline. inline forces the latter, for a batch
+// nothing would overlap with, where a goroutine is only overhead.
+func (p *pipeline) submit(b *batch, inline bool) {
+	p.queue = append(p.queue, b)
+	if !inline {
+		select {
+		case p.sem <- struct{}{}:
+			p.started++
+			go func() {
+				p.work(b)
+				<-p.sem
+				b.done <- struct{}{}
+			}()
+			return
+		default:
+		}
+	}
+	p.work(b)
+	b.done <- struct{}{}
+}
+
+// next waits for the oldest batch and takes it off the queue.
+func (p *pipeline) next() *batch {
+	b := p.queue[0]
+	p.queue[0] = nil
+	p.queue = p.queue[1:]
+	<-b.done
+	return b
+}
+
+// release drops every buffer, clearing the finished ones first: they held
+// plaintext. Batches still in flight are left to finish and be collected.
+func (p *pipeline) release() {
+	for _, b := range p.free {
+		clear(b.buf[:cap(b.buf)])
+		clear(b.out[:cap(b.out)])
+	}
+	p.queue, p.free = nil, nil
+}
