@@ -9,3 +9,9 @@ func SetRequestTimeout(d time.Duration) (restore func()) {
 	requestTimeout = d
 	return func() { requestTimeout = old }
 }
+
+// ParseKeyARN exposes the stanza key-id parser to the fuzz target.
+func ParseKeyARN(s string) (region, keyID string, ok bool) {
+	a, ok := parseKeyARN(s)
+	return a.region, a.keyID(), ok
+}

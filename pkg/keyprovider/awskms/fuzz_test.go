@@ -40,3 +40,29 @@ func FuzzParseURI(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseKeyARN: a stanza's key id (an awskms stanza names its key by
+// ARN) never makes the parser panic, and an accepted ARN has exactly the
+// shape KMS issues, so comparing ARNs as strings is sound.
+func FuzzParseKeyARN(f *testing.F) {
+	for _, s := range []string{keyARN, aliasARN, mrkID, "arn:aws:kms:us-east-1:111122223333:key/",
+		"arn:aws-cn:kms:cn-north-1:111122223333:key/" + keyID, "arn:aws:kms:us-east-1:1111222233334:key/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		region, id, ok := awskms.ParseKeyARN(s)
+		if !ok {
+			return
+		}
+		want := ":" + region + ":"
+		if !strings.HasPrefix(s, "arn:aws") || !strings.Contains(s, want) || !strings.HasSuffix(s, ":key/"+id) || id == "" {
+			t.Fatalf("accepted %q (region %q, key id %q)", s, region, id)
+		}
+		if strings.ContainsAny(s, " \t\n?#%@\\") || strings.Count(s, "/") != 1 {
+			t.Fatalf("accepted %q with a separator or space", s)
+		}
+		if _, err := awskms.ParseURI("awskms:///" + s); err != nil {
+			t.Fatalf("key ARN %q accepted in a stanza but not in a URI: %v", s, err)
+		}
+	})
+}
