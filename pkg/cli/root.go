@@ -42,6 +42,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdInspect(ios, nil),
 		NewCmdDatakey(ios, nil),
 		NewCmdRewrap(ios, nil),
+		NewCmdHash(ios, nil),
 	)
 	return root
 }
