@@ -45,6 +45,7 @@ func TestScripts(t *testing.T) {
 			"kmsfault":   cmdKmsfault,
 			"kmscalls":   cmdKmscalls,
 			"exitwithin": cmdExitwithin,
+			"bigpipe":    cmdBigpipe,
 		},
 		Condition: condition,
 		Setup: func(env *testscript.Env) error {

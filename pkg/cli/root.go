@@ -43,6 +43,9 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdDatakey(ios, nil),
 		NewCmdRewrap(ios, nil),
 		NewCmdHash(ios, nil),
+		NewCmdSign(ios, nil),
+		NewCmdVerify(ios, nil),
+		NewCmdPubkey(ios, nil),
 	)
 	return root
 }

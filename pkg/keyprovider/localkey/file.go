@@ -46,8 +46,29 @@ func PathFromURI(uri string) (string, error) {
 	return rest, nil
 }
 
-// Load reads a key file, warning through opts when other users can read it.
+// Load reads a key-encryption key file, warning through opts when other
+// users can read it. Open reads signing keys too.
 func Load(path string, opts *keyprovider.Options) (*Key, error) {
+	data, err := readKeyFile(path, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(data)
+	return loadKEK(data, path)
+}
+
+func loadKEK(data []byte, path string) (*Key, error) {
+	kek, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	defer clear(kek)
+	return New(kek, "file:"+path)
+}
+
+// readKeyFile reads a whole key file of at most maxKeyFileSize bytes,
+// warning when other users can read it. The caller clears the bytes.
+func readKeyFile(path string, opts *keyprovider.Options) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("failed to open key file: %w", err)
@@ -65,19 +86,15 @@ func Load(path string, opts *keyprovider.Options) (*Key, error) {
 			path, fi.Mode().Perm(), path)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxKeyFileSize+1))
-	defer clear(data)
 	if err != nil {
+		clear(data)
 		return nil, fmt.Errorf("failed to read key file: %w", err)
 	}
 	if len(data) > maxKeyFileSize {
+		clear(data)
 		return nil, fmt.Errorf("key file %s is too large: %w", path, ErrKeyFile)
 	}
-	kek, err := Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("key file %s: %w", path, err)
-	}
-	defer clear(kek)
-	return New(kek, "file:"+path)
+	return data, nil
 }
 
 // Parse extracts the 32-byte KEK from a key file's contents. Comment lines

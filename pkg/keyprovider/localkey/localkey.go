@@ -1,5 +1,6 @@
 // Package localkey implements the file: key backend: an AES-256
-// key-encryption key (KEK) kept in a local PEM file.
+// key-encryption key (KEK) kept in a local PEM file, or a PKCS#8 private
+// key used to sign (see SigningKey).
 //
 // The data key is wrapped with AES-256-GCM under a wrapping key derived from
 // the KEK, with the stanza's type and key id as additional data. The key id
@@ -41,7 +42,7 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return Load(path, opts)
+		return Open(path, opts)
 	})
 }
 

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"context"
+	"crypto"
+	"fmt"
+	"io"
+
+	"github.com/envseal/envseal/pkg/sign"
+	"github.com/spf13/cobra"
+)
+
+// maxSignatureFile bounds what verify reads as a signature: an RSA-8192
+// signature in base64 is under 2 KiB.
+const maxSignatureFile = 16 << 10
+
+// VerifyOptions are the parsed flags of envseal verify.
+type VerifyOptions struct {
+	IO        *IOStreams
+	Key       string
+	PubKey    string
+	Signature string
+	Input     string
+}
+
+// NewCmdVerify builds envseal verify. runF replaces the run function in tests.
+func NewCmdVerify(ios *IOStreams, runF func(context.Context, *VerifyOptions) error) *cobra.Command {
+	opts := &VerifyOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "verify (--key URI | --pubkey PEM) --signature SIG [IN|-]",
+		Short: "Check a signature made by envseal sign or openssl dgst",
+		Long: `Check that SIG is a valid signature of IN (or standard input) by the key
+--key, or by the public key in the PEM file --pubkey (SubjectPublicKeyInfo, as
+written by envseal keygen, envseal pubkey or openssl pkey -pubout). Only the
+public key is needed, so verify works offline for keys of any backend.
+
+The exit status is 0 and "Verified OK" is printed only for a valid signature;
+otherwise the status is 1 with "signature verification failed". The
+signature may be binary or base64 (--armor); the hash and padding follow the
+key, as for envseal sign.`,
+		Example: `  envseal verify --pubkey release.pub.pem --signature app.tar.gz.sig app.tar.gz
+
+  # a signature made by openssl
+  openssl dgst -sha384 -sign p384.pem -out data.sig data.bin
+  envseal verify --pubkey p384.pub.pem --signature data.sig data.bin`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Input = args[0]
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return verifyRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.Key, "key", "k", "", "verify with the public half of the key `URI`")
+	cmd.Flags().StringVarP(&opts.PubKey, "pubkey", "p", "", "verify with the public key in PEM `FILE`")
+	cmd.Flags().StringVarP(&opts.Signature, "signature", "s", "", "the signature `FILE` (binary or base64)")
+	return cmd
+}
+
+func verifyRun(ctx context.Context, opts *VerifyOptions) error {
+	if (opts.Key == "") == (opts.PubKey == "") {
+		return usageErrorf("pass --pubkey KEY.pub.pem, or --key URI", "verify needs exactly one of --key and --pubkey")
+	}
+	if opts.Signature == "" {
+		return usageErrorf("pass --signature SIG", "verify needs --signature")
+	}
+	if isStdin(opts.Signature) && isStdin(opts.Input) {
+		return usageErrorf("pass the input or the signature as a file", "the signature and the input cannot both be standard input")
+	}
+	pub, err := verifyKey(ctx, opts)
+	if err != nil {
+		return err
+	}
+	sig, err := readSignature(opts.IO, opts.Signature)
+	if err != nil {
+		return err
+	}
+	in, err := openInput(opts.IO, opts.Input)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	pr := withProgress(opts.IO, ctxReader{ctx, in}, in.size(), "verifying")
+	err = sign.Verify(pub, pr, sig)
+	pr.finish()
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(opts.IO.Out, "Verified OK")
+	return err
+}
+
+func isStdin(path string) bool { return path == "" || path == "-" }
+
+// verifyKey returns the public key to verify with.
+func verifyKey(ctx context.Context, opts *VerifyOptions) (crypto.PublicKey, error) {
+	if opts.Key != "" {
+		s, err := openSigner(ctx, opts.IO, opts.Key)
+		if err != nil {
+			return nil, err
+		}
+		return s.Public(), nil
+	}
+	data, err := readSmallFile(opts.IO, opts.PubKey, maxSignatureFile, "public key")
+	if err != nil {
+		return nil, err
+	}
+	pub, err := sign.ParsePublicKey(data)
+	if err != nil {
+		return nil, withHint(fmt.Errorf("public key %s: %w", opts.PubKey, err),
+			"--pubkey takes a PEM public key, as written by envseal pubkey or openssl pkey -pubout; for a private key file use --key file:PATH")
+	}
+	return pub, nil
+}
+
+func readSignature(ios *IOStreams, path string) ([]byte, error) {
+	data, err := readSmallFile(ios, path, maxSignatureFile, "signature")
+	if err != nil {
+		return nil, err
+	}
+	return sign.Dearmor(data), nil
+}
+
+// readSmallFile reads a file (or stdin for "-") of at most max bytes.
+func readSmallFile(ios *IOStreams, path string, max int64, what string) ([]byte, error) {
+	in, err := openInput(ios, path)
+	if err != nil {
+		return nil, fmt.Errorf("failed to read %s: %w", what, err)
+	}
+	defer in.Close()
+	data, err := io.ReadAll(io.LimitReader(in, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("failed to read %s: %w", what, err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s %s is larger than %d bytes: is it the right file?", what, in.name, max)
+	}
+	return data, nil
+}
