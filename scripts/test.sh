@@ -41,6 +41,9 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
+echo "== mutation suite over every vector, in full (under -race above it samples payload bytes)"
+go test -count=1 -run '^TestVectorMutations$' ./pkg/envelope
+
 echo "== fuzz targets, ${FUZZTIME:=5s} each (the long run is scripts/fuzz.sh)"
 FUZZTIME="$FUZZTIME" scripts/fuzz.sh
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
