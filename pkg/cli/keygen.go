@@ -14,13 +14,19 @@ type KeygenOptions struct {
 	Output string
 	Force  bool
 	Type   string
+
+	// Key names a backend key to create (awskms:, pkcs11:) instead of a file.
+	Key         string
+	Spec        string
+	Usage       string
+	Description string
 }
 
 // NewCmdKeygen builds envseal keygen. runF replaces the run function in tests.
 func NewCmdKeygen(ios *IOStreams, runF func(context.Context, *KeygenOptions) error) *cobra.Command {
 	opts := &KeygenOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "keygen -o FILE [--type TYPE] [--force]",
+		Use:   "keygen (-o FILE [--type TYPE] [--force] | --key awskms:///alias/NAME [--spec SPEC] [--usage USAGE] | --key pkcs11:... [--type TYPE])",
 		Short: "Create a new key",
 		Long: `Create a new local AES-256 key-encryption key in FILE (mode 0600, never
 replacing an existing file unless --force) and print its URI, file:FILE, on
@@ -29,12 +35,29 @@ standard error.
 With a signing --type (ed25519, ecdsa-p256, ecdsa-p384, rsa-3072, rsa-4096),
 FILE is a PKCS#8 PEM private key for envseal sign, and its public key is
 written next to it as a PEM SubjectPublicKeyInfo: FILE without its .pem
-suffix, plus .pub.pem (mode 0644, same --force rule).`,
+suffix, plus .pub.pem (mode 0644, same --force rule).
+
+With --key, the key is made inside a backend and never leaves it:
+  awskms:///alias/NAME   CreateKey + CreateAlias; prints the key ARN. --spec
+                         SYMMETRIC_DEFAULT (default), RSA_2048|3072|4096,
+                         ECC_NIST_P256|P384; --usage ENCRYPT_DECRYPT or
+                         SIGN_VERIFY. An existing alias is an error.
+  pkcs11:token=T;object=NAME
+                         a non-extractable, sensitive key on the token;
+                         --type aes-256 (default), ecdsa-p256, ecdsa-p384,
+                         rsa-3072; prints the key's URI. An existing label
+                         is an error.`,
 		Example: `  envseal keygen -o team.key
   envseal seal --key file:team.key -o notes.sealed notes.txt
 
   # a signing key pair: release.pem and release.pub.pem
-  envseal keygen --type ecdsa-p256 -o release.pem`,
+  envseal keygen --type ecdsa-p256 -o release.pem
+
+  # replaces: aws kms create-key + aws kms create-alias --alias-name alias/Demo
+  envseal keygen --key awskms:///alias/Demo
+
+  # an AES key on an HSM token (PIN from $ENVSEAL_PKCS11_PIN or a prompt)
+  envseal keygen --key 'pkcs11:token=prod;object=backup-kek?module-path=/usr/lib/softhsm/libsofthsm2.so'`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -45,14 +68,23 @@ suffix, plus .pub.pem (mode 0644, same --force rule).`,
 	}
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the new key to `FILE`")
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing key file (the old key is lost)")
+	cmd.Flags().StringVarP(&opts.Key, "key", "k", "", "create this backend key `URI` (awskms:///alias/NAME, pkcs11:...) instead of a file")
+	cmd.Flags().StringVar(&opts.Spec, "spec", "", "AWS KMS key `spec` (default SYMMETRIC_DEFAULT)")
+	cmd.Flags().StringVar(&opts.Usage, "usage", "", "AWS KMS key `usage`: ENCRYPT_DECRYPT or SIGN_VERIFY")
+	cmd.Flags().StringVar(&opts.Description, "description", "", "AWS KMS key description")
 	cmd.Flags().StringVar(&opts.Type, "type", "", "key `TYPE`: aes-256 (default, to seal), or to sign: ed25519, ecdsa-p256, ecdsa-p384, rsa-3072, rsa-4096")
 	return cmd
 }
 
-// keygenRun picks where the key is made. Only local files so far: a key
-// made inside a backend (--key awskms:..., pkcs11:...) is its own branch
-// here, ahead of keygenFile's -o and --type rules, which are file rules.
-func keygenRun(_ context.Context, opts *KeygenOptions) error {
+// keygenRun picks where the key is made: inside a backend (--key), or in
+// a local file (-o), whose rules are file rules.
+func keygenRun(ctx context.Context, opts *KeygenOptions) error {
+	if opts.Key != "" {
+		return keygenBackend(ctx, opts)
+	}
+	if opts.Spec != "" || opts.Usage != "" || opts.Description != "" {
+		return usageErrorf("add --key awskms:///alias/NAME", "--spec, --usage and --description are for AWS KMS keys")
+	}
 	return keygenFile(opts)
 }
 

@@ -33,7 +33,7 @@ func errNoKey(cmd string) error {
 func providerOptions(ios *IOStreams) *keyprovider.Options {
 	o := ios.Backend
 	o.Warnings = ios.ErrOut
-	if ios.OpenTTY != nil {
+	if hasTerminal(ios) {
 		o.Prompt = func(prompt string) ([]byte, error) { return promptSecret(ios, prompt) }
 	}
 	return &o
