@@ -3,20 +3,26 @@ package stream
 import "io"
 
 // ReadFrom seals everything src returns until EOF; io.Copy uses it. It
-// reads straight into batch buffers, a batch per read, so that copying a
-// file to a file moves half a megabyte per syscall with no copy in between.
-// Like Write, it returns only after every full chunk is sealed and
-// written. An error from src is returned but does not stop the Writer.
+// reads straight into batch buffers, asking for a whole batch per read, so
+// copying a file moves half a megabyte per syscall with no copy in
+// between. Whole chunks are sealed as soon as a read brings any, and
+// written before the next read if they are ready, so from a pipe or a slow
+// producer (small reads, sealed inline) the output trails the input by at
+// most a partial chunk, as with Write, and by at most a batch otherwise.
+// It returns only after every full chunk is sealed and written. An error
+// from src is returned but does not stop the Writer.
 func (w *Writer) ReadFrom(src io.Reader) (int64, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
 	var total int64
 	for chunks := 1; ; chunks = min(2*chunks, batchChunks) {
+		// Out with what is sealed before a read that may block for long.
+		w.writeReady()
 		// Batches grow from one chunk, so a small input stays cheap.
 		b := w.p.get(chunks*ChunkSize, chunks*EncChunkSize)
 		in := append(b.buf[:0], w.buf...)
-		n, err := readFull(src, in[len(in):chunks*ChunkSize])
+		n, err := readAtLeast(src, in[len(in):chunks*ChunkSize], ChunkSize-len(in))
 		total += int64(n)
 		in = in[:len(in)+n]
 		full := len(in) - len(in)%ChunkSize
@@ -75,8 +81,13 @@ func (r *Reader) WriteTo(dst io.Writer) (int64, error) {
 // readFull fills p from src. Unlike io.ReadFull it returns src's own error
 // untouched: only io.EOF means the input ended, whatever was read before it.
 func readFull(src io.Reader, p []byte) (int, error) {
+	return readAtLeast(src, p, len(p))
+}
+
+// readAtLeast reads into p until it holds at least min bytes, or src fails.
+func readAtLeast(src io.Reader, p []byte, min int) (int, error) {
 	n := 0
-	for n < len(p) {
+	for n < min {
 		m, err := src.Read(p[n:])
 		n += m
 		if err != nil {

@@ -44,6 +44,10 @@ func newPipeline(work func(*batch)) pipeline {
 func (p *pipeline) full() bool  { return len(p.queue) >= p.depth }
 func (p *pipeline) empty() bool { return len(p.queue) == 0 }
 
+// ready reports whether the oldest batch is finished, so that next will
+// not wait.
+func (p *pipeline) ready() bool { return !p.empty() && len(p.queue[0].done) > 0 }
+
 // get returns a batch whose buf and out hold at least inSize and outSize
 // bytes, reusing a finished one when it can.
 func (p *pipeline) get(inSize, outSize int) *batch {
@@ -69,12 +73,18 @@ func (p *pipeline) put(b *batch) {
 	p.free = append(p.free, b)
 }
 
+// minSpread is the smallest batch worth a goroutine: below it, the
+// hand-off (a wake-up, often of an idle thread) costs more than it saves.
+// Reads from a pipe return 64 KiB at most, so a stdin-to-stdout run stays
+// inline, where the pipe, not the cipher, is the limit anyway.
+const minSpread = 8 * ChunkSize
+
 // submit appends b to the queue and starts its work: on a goroutine if a
 // worker slot is free, else inline. inline forces the latter, for a batch
 // nothing would overlap with, where a goroutine is only overhead.
 func (p *pipeline) submit(b *batch, inline bool) {
 	p.queue = append(p.queue, b)
-	if !inline {
+	if !inline && len(b.in) >= minSpread {
 		select {
 		case p.sem <- struct{}{}:
 			p.started++
@@ -100,12 +110,10 @@ func (p *pipeline) next() *batch {
 	return b
 }
 
-// release drops every buffer, clearing the finished ones first: they held
-// plaintext. Batches still in flight are left to finish and be collected.
+// release drops every buffer for the collector; batches still in flight
+// are left to finish and be collected. The buffers are not cleared: their
+// plaintext is also in the caller's buffers and the page cache, and
+// clearing would fault in pages a small input never touched.
 func (p *pipeline) release() {
-	for _, b := range p.free {
-		clear(b.buf[:cap(b.buf)])
-		clear(b.out[:cap(b.out)])
-	}
 	p.queue, p.free = nil, nil
 }

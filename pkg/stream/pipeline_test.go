@@ -88,7 +88,8 @@ var sealModes = map[string]func(w *Writer, p []byte, rng *rand.Rand) error{
 	},
 }
 
-// choppyReader returns p in random-sized reads, as a pipe does.
+// choppyReader returns p in random-sized reads: mostly small, as from a
+// pipe, sometimes a whole batch and more, as from a file.
 type choppyReader struct {
 	p   []byte
 	rng *rand.Rand
@@ -98,7 +99,11 @@ func (c *choppyReader) Read(b []byte) (int, error) {
 	if len(c.p) == 0 {
 		return 0, io.EOF
 	}
-	n := copy(b[:min(len(b), 1+c.rng.IntN(100<<10))], c.p)
+	limit := 1 + c.rng.IntN(100<<10)
+	if c.rng.IntN(2) == 0 {
+		limit = len(b)
+	}
+	n := copy(b[:min(len(b), limit)], c.p)
 	c.p = c.p[n:]
 	return n, nil
 }
@@ -345,4 +350,47 @@ func (f *failAfter) Write(p []byte) (int, error) {
 	}
 	f.n--
 	return len(p), nil
+}
+
+// TestReadFromDoesNotHoldBack feeds ReadFrom in small pieces, as a pipe
+// from a slow producer does, and checks before each read that every whole
+// chunk received so far is already sealed and written.
+func TestReadFromDoesNotHoldBack(t *testing.T) {
+	for _, procs := range pipeProcs {
+		withProcs(t, procs)
+		var dst bytes.Buffer
+		w, err := newWriter(pipeKey, pipeSalt, &dst, pipeContext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := &watchedReader{t: t, dst: &dst, pieces: []int{ChunkSize + 5, 3, 2 * ChunkSize, 100, 4 * ChunkSize, 7}}
+		if _, err := w.ReadFrom(src); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// watchedReader returns pieces of the given sizes and, before each, checks
+// that dst holds the sealed form of every whole chunk returned so far.
+type watchedReader struct {
+	t      *testing.T
+	dst    *bytes.Buffer
+	pieces []int
+	given  int
+}
+
+func (r *watchedReader) Read(p []byte) (int, error) {
+	if want := PrefixSize + r.given/ChunkSize*EncChunkSize; r.dst.Len() != want {
+		r.t.Fatalf("after %d bytes in, %d bytes out, want %d", r.given, r.dst.Len(), want)
+	}
+	if len(r.pieces) == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), r.pieces[0])
+	r.pieces[0] -= n
+	if r.pieces[0] == 0 {
+		r.pieces = r.pieces[1:]
+	}
+	r.given += n
+	return n, nil
 }

@@ -12,9 +12,8 @@ import (
 //
 // Chunks are sealed in batches of up to 512 KiB on every core (GOMAXPROCS)
 // and written in order, a batch per write. ReadFrom, which io.Copy uses,
-// also reads a batch per read, so copying a file costs two syscalls per
-// 512 KiB; from a slow source its output lags by up to a batch. The output
-// is byte-identical to sealing chunk by chunk.
+// also reads up to a batch per read, so copying a file costs two syscalls
+// per 512 KiB. The output is byte-identical to sealing chunk by chunk.
 type Writer struct {
 	dst     io.Writer
 	k       *keys
@@ -122,6 +121,14 @@ func (w *Writer) writeNext() {
 		err = io.ErrShortWrite
 	}
 	w.err = err
+}
+
+// writeReady writes out the finished batches at the head of the queue,
+// without waiting for the rest.
+func (w *Writer) writeReady() {
+	for w.p.ready() {
+		w.writeNext()
+	}
 }
 
 // drain writes out every batch in flight. Afterwards no goroutine is
