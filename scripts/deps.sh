@@ -4,8 +4,8 @@
 # a fresh machine through scripts/test.sh.
 set -euo pipefail
 
-# Pinned tool versions: change them here and nowhere else.
-LOCAL_KMS_VERSION="v0.0.0-20260228092603-2a5e92d09ab6"
+# Pinned tool versions: change them here and nowhere else (local-kms is
+# pinned in scripts/localkms.sh, which internal/testkms checks).
 STATICCHECK_VERSION="v0.8.2"
 
 GOBIN="$(go env GOPATH)/bin"
@@ -23,10 +23,7 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if ! command -v local-kms >/dev/null 2>&1; then
-  echo "deps: installing local-kms $LOCAL_KMS_VERSION with go install" >&2
-  GOFLAGS=-mod=mod go install "github.com/nsmithuk/local-kms@$LOCAL_KMS_VERSION"
-fi
+"$(dirname "$0")/localkms.sh" install >/dev/null
 
 if ! command -v staticcheck >/dev/null 2>&1 || ! staticcheck -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#v}"; then
   echo "deps: installing staticcheck $STATICCHECK_VERSION with go install" >&2

@@ -45,6 +45,9 @@ fi
 echo "== mutation suite over every vector, in full (under -race above it samples payload bytes)"
 go test -count=1 -run '^TestVectorMutations$' ./pkg/envelope
 
+echo "== the README's demo (scripts/demo.sh) still works end to end"
+scripts/demo.sh >/dev/null
+
 echo "== fuzz targets, ${FUZZTIME:=5s} each (the long run is scripts/fuzz.sh)"
 FUZZTIME="$FUZZTIME" scripts/fuzz.sh
 echo "Tests: $passed passed, $failed failed, $skipped skipped"

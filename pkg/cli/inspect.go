@@ -139,7 +139,7 @@ func printInspection(w io.Writer, info *Inspection) {
 	fmt.Fprintf(tw, "header:\t%d bytes\n", info.HeaderBytes)
 	fmt.Fprintf(tw, "payload:\t%d bytes\n", info.PayloadBytes)
 	if info.LengthConsistent {
-		fmt.Fprintf(tw, "plaintext:\t%d bytes in %d chunks\n", info.PlaintextBytes, info.Chunks)
+		fmt.Fprintf(tw, "plaintext:\t%d bytes in %s\n", info.PlaintextBytes, plural(int(info.Chunks), "chunk", "chunks"))
 		fmt.Fprintf(tw, "length:\tconsistent (not authenticated until opened)\n")
 	} else {
 		fmt.Fprintf(tw, "length:\tINCONSISTENT: the payload is truncated or has extra bytes\n")
