@@ -7,6 +7,12 @@ set -euo pipefail
 # Pinned tool versions: change them here and nowhere else (local-kms is
 # pinned in scripts/localkms.sh, which internal/testkms checks).
 STATICCHECK_VERSION="v0.8.2"
+GOVULNCHECK_VERSION="v1.9.0"
+# The Go vulnerability database, as a Go module (its data/osv/*.json are the
+# OSV entries vuln.go.dev serves), so that govulncheck runs offline: CI has
+# the module proxy but not vuln.go.dev. Bump it to pick up new entries:
+#   go list -m -json golang.org/x/vulndb@master
+VULNDB_VERSION="v0.0.0-20261105234957-e22db6528018"
 
 GOBIN="$(go env GOPATH)/bin"
 export PATH="$GOBIN:$PATH"
@@ -28,4 +34,21 @@ fi
 if ! command -v staticcheck >/dev/null 2>&1 || ! staticcheck -version 2>/dev/null | grep -q "${STATICCHECK_VERSION#v}"; then
   echo "deps: installing staticcheck $STATICCHECK_VERSION with go install" >&2
   GOFLAGS=-mod=mod go install "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION"
+fi
+
+if ! command -v govulncheck >/dev/null 2>&1 || ! govulncheck -version 2>/dev/null | grep "govulncheck@$GOVULNCHECK_VERSION" >/dev/null; then
+  echo "deps: installing govulncheck $GOVULNCHECK_VERSION with go install" >&2
+  GOFLAGS=-mod=mod go install "golang.org/x/vuln/cmd/govulncheck@$GOVULNCHECK_VERSION"
+fi
+
+# scripts/deps.sh vulndb-dir: print the directory of OSV entries for
+# govulncheck -db file://DIR, downloading the pinned module if needed
+# (outside this module, so go.mod and go.sum are untouched).
+if [ "${1:-}" = "vulndb-dir" ]; then
+  tmp=$(mktemp -d)
+  dir=$(cd "$tmp" && GOFLAGS=-mod=mod go mod download -json "golang.org/x/vulndb@$VULNDB_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  rmdir "$tmp"
+  [ -d "$dir/data/osv" ] || { echo "deps: golang.org/x/vulndb@$VULNDB_VERSION has no data/osv" >&2; exit 1; }
+  echo "$dir/data/osv"
 fi

@@ -16,6 +16,12 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 staticcheck ./...
+# govulncheck reads a pinned copy of the vulnerability database (see
+# deps.sh) and scans with the toolchain go.mod names (GOTOOLCHAIN=auto): the
+# standard library's vulnerabilities are those of the Go that releases are
+# built with.
+osv=$(scripts/deps.sh vulndb-dir)
+GOTOOLCHAIN=auto govulncheck -db "file://$osv" ./...
 
 echo "== build without cgo (release cross-builds), version injection"
 bin=$(mktemp -d)
