@@ -48,9 +48,12 @@ func explain(err error) (msg, hint string) {
 
 // hintFor covers the sentinel errors.
 func hintFor(err error) string {
+	if h := legacyHint(err); h != "" {
+		return h
+	}
 	switch {
 	case errors.Is(err, envelope.ErrLegacyOpenSSL):
-		return "decrypt it with the openssl command that made it, then seal the plaintext with envseal seal"
+		return "open it with: envseal open --legacy-openssl --pass SPEC [--iter N] FILE; or re-seal it with: envseal migrate --pass SPEC [--iter N] --key URI -o OUT FILE"
 	case errors.Is(err, envelope.ErrNotEnvelope):
 		return "envseal files start with the bytes ENVSEAL; is this the sealed file?"
 	case errors.Is(err, envelope.ErrHeaderMAC):

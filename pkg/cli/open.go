@@ -20,6 +20,12 @@ type OpenOptions struct {
 	Output  string
 	Force   bool
 	Input   string
+	Inputs  []string // batch: several inputs, or -o naming a directory (batch.go)
+
+	// LegacyOpenSSL opens an `openssl enc` file with Legacy's passphrase
+	// and KDF settings instead (openlegacy.go).
+	LegacyOpenSSL bool
+	Legacy        LegacyOptions
 
 	// Discovery lets any AWS KMS stanza be tried with the caller's AWS
 	// credentials, optionally limited to AllowKeys (key ARNs).
@@ -31,7 +37,7 @@ type OpenOptions struct {
 func NewCmdOpen(ios *IOStreams, runF func(context.Context, *OpenOptions) error) *cobra.Command {
 	opts := &OpenOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "open [--key URI]... [--context k=v]... [-o OUT] [IN|-]",
+		Use:   "open [--key URI]... [--context k=v]... [-o OUT|-o DIR] [IN|-|FILE...]",
 		Short: "Decrypt an envelope file",
 		Long: `Decrypt IN (or standard input) with any one of the --key keys that the file
 was sealed for.
@@ -40,7 +46,19 @@ Armored input (seal --armor) is detected and decoded automatically.
 Plaintext is released one authenticated 16 KiB chunk at a time and the exit
 status is 0 only if the whole file authenticated. With -o, the output file
 appears only on success. Every --context pair must be in the file with the
-same value, or open fails before decrypting anything.`,
+same value, or open fails before decrypting anything.
+
+Several inputs, or -o naming an existing directory, open each FILE.sealed
+to DIR/FILE (the name without .sealed), each output atomic; the keys are
+opened once, and each file costs at most one KMS Decrypt.
+
+--legacy-openssl opens a file made by 'openssl enc -aes-256-cbc' instead,
+with the passphrase source --pass as openssl's -pass takes it (pass:TEXT,
+env:VAR, file:PATH, fd:N, stdin) or kms:BLOB, a raw KMS CiphertextBlob
+whose data key is used as '-pass file:' would have used it (first line
+only). --iter N, --pbkdf2 and --md must match how the file was made. Such
+files are not authenticated: a wrong passphrase shows only as a bad
+padding at the end, and a modified file may decrypt without an error.`,
 		Example: `  envseal open --key file:team.key -o secrets.env secrets.env.sealed
 
   # a file sealed to an AWS KMS key, with the ambient AWS credentials
@@ -48,12 +66,19 @@ same value, or open fails before decrypting anything.`,
   envseal open --discovery --allow-key arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab db.sql.sealed
 
   # in CI: key from the environment, required context, to a pipe
-  ENVSEAL_KEY=file:/run/secrets/ci.key envseal open --context env=prod db.sql.sealed | psql`,
-		Args: maxArgs(1),
+  ENVSEAL_KEY=file:/run/secrets/ci.key envseal open --context env=prod db.sql.sealed | psql
+
+  # many files into a directory
+  envseal open --key awskms:///alias/Demo -o config/ sealed/*.sealed
+
+  # a file of the aws kms + openssl demo pipeline (-k file:///./datakey -iter 1000)
+  envseal open --legacy-openssl --pass 'pass:file:///./datakey' --iter 1000 -o data-file.txt encrypted-data-file.txt`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Input = args[0]
 			}
+			opts.Inputs = args
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -66,17 +91,29 @@ same value, or open fails before decrypting anything.`,
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file; print binary to a terminal")
 	cmd.Flags().BoolVar(&opts.Discovery, "discovery", false, "try every AWS KMS stanza with the ambient AWS credentials")
 	cmd.Flags().StringArrayVar(&opts.AllowKeys, "allow-key", nil, "with --discovery, only use this KMS key `ARN` (repeatable)")
+	cmd.Flags().BoolVar(&opts.LegacyOpenSSL, "legacy-openssl", false, "IN is an openssl enc file: decrypt it with --pass (unauthenticated)")
+	addLegacyFlags(cmd, &opts.Legacy)
 	return cmd
 }
 
 func openRun(ctx context.Context, opts *OpenOptions) error {
+	if opts.LegacyOpenSSL || opts.Legacy.set() {
+		return openLegacyRun(ctx, opts)
+	}
 	required, err := parseContext(opts.Context)
+	if err != nil {
+		return err
+	}
+	batch, err := batchMode(opts.Output, opts.Inputs)
 	if err != nil {
 		return err
 	}
 	ids, err := openIdentities(ctx, opts)
 	if err != nil {
 		return err
+	}
+	if batch {
+		return openBatch(ctx, opts, ids, required)
 	}
 	// To a terminal, nothing is printed before the whole file authenticated,
 	// and binary is refused unless --force.

@@ -46,6 +46,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdSign(ios, nil),
 		NewCmdVerify(ios, nil),
 		NewCmdPubkey(ios, nil),
+		NewCmdMigrate(ios, nil),
 	)
 	return root
 }

@@ -20,19 +20,24 @@ type SealOptions struct {
 	Force   bool
 	Armor   bool
 	Input   string
+	Inputs  []string // batch: several inputs, or -o naming a directory (batch.go)
 }
 
 // NewCmdSeal builds envseal seal. runF replaces the run function in tests.
 func NewCmdSeal(ios *IOStreams, runF func(context.Context, *SealOptions) error) *cobra.Command {
 	opts := &SealOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "seal [--key URI]... [--context k=v]... [-o OUT] [IN|-]",
+		Use:   "seal [--key URI]... [--context k=v]... [-o OUT|-o DIR] [IN|-|FILE...]",
 		Short: "Encrypt a file into an envelope for one or more keys",
 		Long: `Encrypt IN (or standard input) with a fresh data key, wrap that data key
 for every --key, and write a self-describing, authenticated envelope file.
 
 The encryption context (--context) is stored in the header and bound to the
-data: open can require it. It is not secret.`,
+data: open can require it. It is not secret.
+
+Several inputs, or -o naming an existing directory, seal each FILE to
+DIR/FILE.sealed, each output atomic. The keys are opened once; each file
+gets its own data key (one KMS GenerateDataKey per file).`,
 		Example: `  # seal with a local key file
   envseal keygen -o team.key
   envseal seal --key file:team.key -o secrets.env.sealed secrets.env
@@ -42,12 +47,16 @@ data: open can require it. It is not secret.`,
 
   # two recipients and a context, from a pipe
   pg_dump db | envseal seal --key file:a.key --key file:breakglass.key \
-      --context app=billing --context env=prod > db.sql.sealed`,
-		Args: maxArgs(1),
+      --context app=billing --context env=prod > db.sql.sealed
+
+  # many files into a directory
+  envseal seal --key awskms:///alias/Demo -o sealed/ config/*.env`,
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Input = args[0]
 			}
+			opts.Inputs = args
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -71,6 +80,10 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	if err != nil {
 		return err
 	}
+	batch, err := batchMode(opts.Output, opts.Inputs)
+	if err != nil {
+		return err
+	}
 	if opts.Output == "" && opts.IO.StdoutTTY && !opts.Armor {
 		return usageErrorf("pass -o FILE, redirect the output, or use --armor for text", "refusing to write binary data to a terminal")
 	}
@@ -81,6 +94,9 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	ws, err := wrappers(keys)
 	if err != nil {
 		return err
+	}
+	if batch {
+		return sealBatch(ctx, opts, ws, encCtx)
 	}
 	return transform(ctx, opts.IO, "sealing", opts.Input, opts.Output, opts.Force, 0o644, func(in io.Reader, out io.Writer) error {
 		if !opts.Armor {

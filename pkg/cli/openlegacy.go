@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"io"
+
+	"github.com/envseal/envseal/pkg/legacy"
+)
+
+// openLegacyRun is open --legacy-openssl: decrypt an `openssl enc` file
+// with a passphrase. The output rules are open's: -o appears only when
+// the whole file decrypted and its padding checked out.
+func openLegacyRun(ctx context.Context, opts *OpenOptions) error {
+	if err := checkLegacyOpen(opts); err != nil {
+		return err
+	}
+	kdf, err := opts.Legacy.kdf()
+	if err != nil {
+		return err
+	}
+	pass, err := readPassphrase(ctx, opts.IO, opts.Legacy.Pass, opts.Input)
+	if err != nil {
+		return err
+	}
+	defer clear(pass)
+	warnUnauthenticated(opts.IO)
+	toTerminal := (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Force
+	return transform(ctx, opts.IO, "opening", opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
+		r, err := legacy.NewReader(in, pass, kdf)
+		if err != nil {
+			return err
+		}
+		return release(out, r, toTerminal)
+	})
+}
+
+// checkLegacyOpen refuses open flags that mean nothing for a legacy file.
+func checkLegacyOpen(opts *OpenOptions) error {
+	switch {
+	case !opts.LegacyOpenSSL:
+		return usageErrorf("add --legacy-openssl to open an openssl enc file", "--pass, --iter, --pbkdf2 and --md need --legacy-openssl")
+	case len(opts.Keys) > 0 || opts.Discovery || len(opts.AllowKeys) > 0:
+		return usageErrorf("the passphrase is the key: pass --pass SPEC", "--legacy-openssl takes no --key")
+	case len(opts.Context) > 0:
+		return usageErrorf("", "openssl enc files have no encryption context: --context does not apply")
+	case len(opts.Inputs) > 1:
+		return usageErrorf("open one file at a time, or re-seal them with envseal migrate", "--legacy-openssl opens one file")
+	}
+	return nil
+}
+
+// release copies plaintext to out. To a terminal it holds everything until
+// the end and prints only text, as open does.
+func release(out io.Writer, r io.Reader, toTerminal bool) error {
+	if !toTerminal {
+		_, err := io.Copy(out, r)
+		return err
+	}
+	tb := &terminalBuffer{}
+	if _, err := io.Copy(tb, r); err != nil {
+		return err
+	}
+	return tb.flushTo(out)
+}
