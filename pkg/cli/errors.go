@@ -44,15 +44,35 @@ func withHint(err error, hint string) error {
 	return &HintError{Err: err, Hint: hint}
 }
 
+// ExitError is an exit status that is not one of envseal's own: exec
+// exits with its child's. Err, when set, is printed as usual; when nil,
+// nothing is, since the child has said what it had to say.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
 // ErrInterrupted is returned when a signal stopped the command.
 var ErrInterrupted = errors.New("interrupted")
 
 // ExitCode maps an error returned by a command to the process exit code.
 func ExitCode(err error) int {
 	var ue *UsageError
+	var xe *ExitError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &xe):
+		return xe.Code
 	case errors.As(err, &ue):
 		return ExitUsage
 	case errors.Is(err, ErrInterrupted):
@@ -64,6 +84,9 @@ func ExitCode(err error) int {
 // PrintError writes err as one "envseal: error:" line and, when a next step
 // is known, one "envseal: hint:" line.
 func PrintError(w io.Writer, err error) {
+	if xe := (*ExitError)(nil); errors.As(err, &xe) && xe.Err == nil {
+		return
+	}
 	msg, hint := explain(err)
 	fmt.Fprintf(w, "envseal: error: %s\n", oneLine(msg))
 	if hint != "" {

@@ -39,6 +39,11 @@ func Execute(ctx context.Context, root *cobra.Command) error {
 		return stopReason(ctx, err)
 	case <-ctx.Done():
 	}
+	if supervising.Load() {
+		// exec has forwarded the signal to its child: the run ends when
+		// the child does, with its status (see runChild).
+		return <-done
+	}
 	select {
 	case err := <-done:
 		return stopReason(ctx, err)
@@ -54,7 +59,7 @@ func Execute(ctx context.Context, root *cobra.Command) error {
 // that, not the cancelled call it was in. A command that finished anyway
 // keeps its result.
 func stopReason(ctx context.Context, err error) error {
-	if err == nil || ctx.Err() == nil {
+	if xe := (*ExitError)(nil); err == nil || ctx.Err() == nil || errors.As(err, &xe) {
 		return err
 	}
 	return interruption(ctx)

@@ -47,6 +47,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdVerify(ios, nil),
 		NewCmdPubkey(ios, nil),
 		NewCmdMigrate(ios, nil),
+		NewCmdExec(ios, nil),
 	)
 	return root
 }

@@ -1,0 +1,92 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestExecSignals sends SIGTERM or SIGINT to envseal exec while its child
+// runs with a --file secret: the signal reaches the child, envseal exits
+// with the child's status once the child is gone, and the secret file and
+// its directory are removed.
+func TestExecSignals(t *testing.T) {
+	dir := t.TempDir()
+	mustRun(t, dir, "keygen", "-o", "k.key")
+	writeFile(t, filepath.Join(dir, "creds"), []byte("secret-credentials-value\n"))
+	mustRun(t, dir, "seal", "-k", "file:k.key", "-o", "creds.sealed", "creds")
+	cases := []struct {
+		name   string
+		sig    syscall.Signal
+		script string
+		want   int
+	}{
+		// the child traps the signal and exits 5: envseal exits 5
+		{"SIGTERM trapped", syscall.SIGTERM, `trap 'exit 5' TERM; while :; do sleep 0.05; done`, 5},
+		{"SIGINT trapped", syscall.SIGINT, `trap 'exit 6' INT; while :; do sleep 0.05; done`, 6},
+		// the child dies of the signal: 128+15
+		{"SIGTERM default", syscall.SIGTERM, `exec sleep 30`, 143},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ready := filepath.Join(t.TempDir(), "path")
+			script := `echo "$CREDS" > ` + ready + `.tmp && mv ` + ready + `.tmp ` + ready + `; ` + c.script
+			cmd := envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "sh", "-c", script)
+			cmd.Env = append(cmd.Env, "TMPDIR="+t.TempDir())
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			secret := waitForFile(t, ready)
+			if _, err := os.Stat(secret); err != nil {
+				t.Fatalf("the secret file is not there while the child runs: %v", err)
+			}
+			if err := cmd.Process.Signal(c.sig); err != nil {
+				t.Fatal(err)
+			}
+			r := waitExit(t, cmd, &out, &errb)
+			if r.code != c.want {
+				t.Errorf("exit %d, want %d; stderr %q", r.code, c.want, r.stderr)
+			}
+			if _, err := os.Stat(filepath.Dir(secret)); !os.IsNotExist(err) {
+				t.Errorf("the secret directory is still there: %v", err)
+			}
+			if bytes.Contains(r.stderr, []byte("secret-credentials-value")) || bytes.Contains(r.stdout, []byte("secret-credentials-value")) {
+				t.Error("the secret was printed")
+			}
+		})
+	}
+}
+
+// waitForFile waits until path exists and returns its content, trimmed.
+func waitForFile(t *testing.T, path string) string {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if b, err := os.ReadFile(path); err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	t.Fatal("the child did not start")
+	return ""
+}
+
+func waitExit(t *testing.T, cmd *exec.Cmd, out, errb *bytes.Buffer) result {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return finish(t, cmd, err, out, errb)
+	case <-time.After(10 * time.Second):
+		t.Fatal("envseal exec still running 10s after the signal")
+	}
+	return result{}
+}

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/envseal/envseal/pkg/keyprovider"
+	"github.com/spf13/cobra"
+)
+
+// ExecOptions are the parsed flags of envseal exec.
+type ExecOptions struct {
+	IO       *IOStreams
+	Keys     []string
+	Context  []string
+	EnvFiles []string
+	Files    []string // NAME=FILE.sealed
+	Command  []string
+}
+
+// NewCmdExec builds envseal exec. runF replaces the run function in tests.
+func NewCmdExec(ios *IOStreams, runF func(context.Context, *ExecOptions) error) *cobra.Command {
+	opts := &ExecOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "exec [--key URI]... [--context k=v]... [--env-file FILE.sealed]... [--file NAME=FILE.sealed]... -- CMD [ARGS...]",
+		Short: "Run a command with secrets from sealed files, without writing them to disk",
+		Long: `Open sealed dotenv files (--env-file) in memory and run CMD with their
+variables added to the environment; the plaintext never touches the disk.
+Later --env-file files override earlier ones, and both override the
+inherited environment.
+
+--file NAME=FILE.sealed decrypts FILE.sealed into a private temporary
+directory (mode 0700, the file 0600; /dev/shm when $TMPDIR is unset and it
+exists) and sets $NAME to its path: for tools that want a credentials file.
+The directory is removed when CMD exits, also when envseal is stopped by
+SIGINT or SIGTERM.
+
+Every file is opened and authenticated before CMD starts, and every
+--context pair must be in each file. envseal's exit status is CMD's (128+N
+when CMD was killed by signal N); SIGINT, SIGTERM and SIGHUP are forwarded
+to CMD. Before CMD runs, envseal fails as other commands do (1, or 2 for
+usage); 127 means CMD was not found, 126 that it could not be started.
+
+The dotenv files are parsed strictly: KEY=VALUE lines, # comments, optional
+"export ", 'single' or "double" quotes (escapes \n \r \t \" \\), no $VAR
+expansion. Lines that dotenv parsers read differently (KEY = v, an unquoted
+value with " #" or surrounding spaces) are refused with their line number.
+envseal never prints a value.`,
+		Example: `  envseal exec --key awskms:///alias/ci --env-file prod.env.sealed -- ./deploy.sh
+
+  # a credentials file for a tool that wants a path
+  envseal exec --key file:team.key --file KUBECONFIG=kubeconfig.sealed -- kubectl get pods
+
+  # require the files to be the production ones
+  envseal exec --context env=prod --env-file app.env.sealed --env-file db.env.sealed -- npm start`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("put the command after --: envseal exec --env-file FILE.sealed -- CMD ARGS...", "exec needs a command to run")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Command = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return execRun(cmd.Context(), opts)
+		},
+	}
+	// Flags after CMD are CMD's: envseal exec --env-file x -- ls -l
+	cmd.Flags().SetInterspersed(false)
+	f := cmd.Flags()
+	f.StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` to try (repeatable; default $ENVSEAL_KEY)")
+	f.StringArrayVarP(&opts.Context, "context", "c", nil, "require encryption context `key=value` in every file (repeatable)")
+	f.StringArrayVarP(&opts.EnvFiles, "env-file", "e", nil, "sealed dotenv `FILE` whose variables CMD gets (repeatable)")
+	f.StringArrayVar(&opts.Files, "file", nil, "`NAME=FILE.sealed`: decrypt to a private temp file, set $NAME to its path (repeatable)")
+	return cmd
+}
+
+func execRun(ctx context.Context, opts *ExecOptions) error {
+	required, err := parseContext(opts.Context)
+	if err != nil {
+		return err
+	}
+	files, err := parseFileFlags(opts.Files)
+	if err != nil {
+		return err
+	}
+	if len(opts.EnvFiles) == 0 && len(files) == 0 {
+		return usageErrorf("pass --env-file FILE.sealed or --file NAME=FILE.sealed", "exec has no sealed file to open")
+	}
+	ids, err := execIdentities(ctx, opts)
+	if err != nil {
+		return err
+	}
+	vars, err := loadEnvFiles(ctx, opts.IO, opts.EnvFiles, ids, required)
+	if err != nil {
+		return err
+	}
+	dir, err := writeSecretFiles(ctx, opts.IO, files, ids, required)
+	if err != nil {
+		return err
+	}
+	defer dir.remove()
+	env := append(os.Environ(), vars...)
+	env = append(env, dir.vars...)
+	return runChild(ctx, opts.IO, opts.Command, env)
+}
+
+func execIdentities(ctx context.Context, opts *ExecOptions) ([]keyprovider.Unwrapper, error) {
+	uris := keyURIs(opts.Keys)
+	if len(uris) == 0 {
+		return nil, errNoKey("exec")
+	}
+	keys, err := openKeys(ctx, uris, providerOptions(opts.IO))
+	if err != nil {
+		return nil, err
+	}
+	return unwrappers(keys)
+}
+
+// fileFlag is one --file NAME=FILE.sealed.
+type fileFlag struct{ name, path string }
+
+func parseFileFlags(flags []string) ([]fileFlag, error) {
+	var out []fileFlag
+	seen := map[string]bool{}
+	for _, f := range flags {
+		name, path, ok := strings.Cut(f, "=")
+		if !ok || path == "" || !validEnvName(name) {
+			return nil, usageErrorf("write it as --file NAME=FILE.sealed, NAME a variable name", "invalid --file %q", f)
+		}
+		if seen[name] {
+			return nil, usageErrorf("", "--file %s given twice", name)
+		}
+		seen[name] = true
+		out = append(out, fileFlag{name, path})
+	}
+	return out, nil
+}
+
+func validEnvName(k string) bool {
+	if k == "" || (k[0] >= '0' && k[0] <= '9') {
+		return false
+	}
+	return strings.Trim(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == ""
+}

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/envseal/envseal/pkg/dotenv"
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/keyprovider"
+)
+
+// maxEnvFile bounds a dotenv file's plaintext, which exec holds in memory.
+const maxEnvFile = 1 << 20
+
+var errEnvFileLarge = errors.New("the dotenv file is larger than 1 MiB")
+
+// loadEnvFiles opens each sealed dotenv file in memory and returns its
+// variables as KEY=VALUE, in order: a later file's value wins, as it does
+// in an exec.Cmd environment.
+func loadEnvFiles(ctx context.Context, ios *IOStreams, paths []string, ids []keyprovider.Unwrapper,
+	required map[string]string) ([]string, error) {
+	var env []string
+	for _, p := range paths {
+		vars, err := loadEnvFile(ctx, ios, p, ids, required)
+		if err != nil {
+			return nil, fmt.Errorf("--env-file %s: %w", p, err)
+		}
+		for _, v := range vars {
+			env = append(env, v.Key+"="+v.Value)
+		}
+	}
+	return env, nil
+}
+
+func loadEnvFile(ctx context.Context, ios *IOStreams, path string, ids []keyprovider.Unwrapper,
+	required map[string]string) ([]dotenv.Var, error) {
+	buf := &limitedBuffer{max: maxEnvFile}
+	defer buf.wipe()
+	if err := openSealedTo(ctx, ios, path, ids, required, buf); err != nil {
+		return nil, err
+	}
+	return dotenv.Parse(buf.b)
+}
+
+// openSealedTo decrypts the sealed file at path into w. Only authenticated
+// chunks reach w, and the call fails unless the whole file authenticated.
+func openSealedTo(ctx context.Context, ios *IOStreams, path string, ids []keyprovider.Unwrapper,
+	required map[string]string, w io.Writer) error {
+	in, err := openInput(ios, path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	_, r, err := envelope.Decrypt(ctx, dearmor(ctxReader{ctx, in}), ids, required)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, r)
+	return err
+}
+
+// limitedBuffer holds a small plaintext in memory, refusing more than max.
+type limitedBuffer struct {
+	b   []byte
+	max int
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if len(l.b)+len(p) > l.max {
+		return 0, errEnvFileLarge
+	}
+	l.b = append(l.b, p...)
+	return len(p), nil
+}
+
+// wipe clears the plaintext. The copies in the child's environment are
+// the child's; this only keeps the parent from holding more than it must.
+func (l *limitedBuffer) wipe() { clear(l.b[:cap(l.b)]) }
