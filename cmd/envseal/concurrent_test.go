@@ -15,6 +15,7 @@ import (
 // and the last rename wins. Either way the file is one run's output, whole:
 // never an interleaving, never a truncation.
 func TestConcurrentWriters(t *testing.T) {
+	t.Parallel()
 	const runs = 16
 	dir := t.TempDir()
 	mustRun(t, dir, "keygen", "-o", "k.key")

@@ -54,6 +54,7 @@ func freeBytes(t *testing.T, dir string) uint64 {
 // exit 1, a message naming the output and the cause, a hint, no output
 // file, no temp file, the space given back, and the input untouched.
 func TestDiskFull(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	small := smallFS(t)
 	mustRun(t, dir, "keygen", "-o", "k.key")

@@ -82,6 +82,7 @@ func giveAway(t *testing.T, path string) {
 // directory that cannot be written, each give exit 1, one line naming the
 // file and the system's reason, a hint, and no output or temp file.
 func TestPermissionErrors(t *testing.T) {
+	t.Parallel()
 	dir, run := unprivileged(t)
 	mustRun(t, dir, "keygen", "-o", "k.key")
 	giveAway(t, filepath.Join(dir, "k.key"))

@@ -84,6 +84,7 @@ func mode(t *testing.T, path string) os.FileMode {
 // the key file's bytes, each file's data key and plaintext. (PINs:
 // TestNoPINInOutput.) Key files and plaintext outputs must be 0600.
 func TestNoSecretsInOutput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s := newSecrets(t)
 	plain := []byte(strings.Repeat(marker+" line of secret data\n", 2000))
