@@ -126,48 +126,54 @@ func TestInterruptedNoFile(t *testing.T) {
 	}
 }
 
-// TestInterruptedRewrapInPlace stops rewrap --in-place while it copies a
-// large payload into its temp file: the original must be intact, byte for
-// byte, and no temp file left.
-func TestInterruptedRewrapInPlace(t *testing.T) {
+// TestInterruptedInPlace stops rewrap --in-place and migrate --in-place
+// while they write a large file into their temp file: the original must
+// be intact, byte for byte, and no temp file left.
+func TestInterruptedInPlace(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	mustRun(t, dir, "keygen", "-o", "a.key")
 	mustRun(t, dir, "keygen", "-o", "b.key")
 	writeFile(t, filepath.Join(dir, "small"), []byte("x"))
 	mustRun(t, dir, "seal", "-k", "file:a.key", "-o", "small.sealed", "small")
-	// rewrap copies the payload without decrypting it, so a sparse tail
-	// makes a file that is slow to copy and quick to make.
-	small := readFile(t, filepath.Join(dir, "small.sealed"))
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
-		path := filepath.Join(dir, "big.sealed")
-		writeFile(t, path, small)
-		if err := os.Truncate(path, 256<<20); err != nil {
-			t.Fatal(err)
-		}
-		cmd := envsealCmd(t, dir, "rewrap", "-k", "file:a.key", "--add", "file:b.key", "--in-place", "big.sealed")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		if !waitForTempFile(cmd.Process.Pid, dir, 5*time.Second) {
-			cmd.Process.Kill()
-			cmd.Wait()
-			t.Fatal("rewrap never opened a temp file")
-		}
-		cmd.Process.Signal(sig)
-		err := cmd.Wait()
-		if err == nil {
-			t.Logf("%v: rewrap finished before the signal; nothing to check", sig)
-			continue
-		}
-		t.Logf("%v: %v", sig, err)
-		fi, serr := os.Stat(path)
-		got := readFile(t, path)
-		if serr != nil || fi.Size() != 256<<20 || !bytes.Equal(got[:len(small)], small) {
-			t.Errorf("%v: the original changed", sig)
-		}
-		if m := tempFiles(t, dir); len(m) > 0 {
-			t.Errorf("%v: temp files left: %v", sig, m)
+	// rewrap copies the payload without decrypting it, and migrate decrypts
+	// as it goes (the padding is checked at the end), so a sparse tail
+	// makes inputs that are slow to rewrite and quick to make.
+	heads := map[string][]byte{
+		"rewrap":  readFile(t, filepath.Join(dir, "small.sealed")),
+		"migrate": []byte("Salted__\x01\x02\x03\x04\x05\x06\x07\x08"),
+	}
+	args := map[string][]string{
+		"rewrap":  {"rewrap", "-k", "file:a.key", "--add", "file:b.key", "--in-place", "big"},
+		"migrate": {"migrate", "--pass", "pass:file:///./datakey", "--iter", "1000", "-k", "file:a.key", "--in-place", "big"},
+	}
+	for _, verb := range []string{"rewrap", "migrate"} {
+		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGKILL} {
+			path := filepath.Join(dir, "big")
+			writeFile(t, path, heads[verb])
+			if err := os.Truncate(path, 256<<20); err != nil {
+				t.Fatal(err)
+			}
+			cmd := envsealCmd(t, dir, args[verb]...)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if !waitForTempFile(cmd.Process.Pid, dir, 10*time.Second) {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("%s never opened a temp file", verb)
+			}
+			cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			t.Logf("%s, %v: %v", verb, sig, err)
+			fi, serr := os.Stat(path)
+			got := readFile(t, path)
+			if serr != nil || fi.Size() != 256<<20 || !bytes.Equal(got[:len(heads[verb])], heads[verb]) {
+				t.Errorf("%s, %v: the original changed", verb, sig)
+			}
+			if m := tempFiles(t, dir); len(m) > 0 {
+				t.Errorf("%s, %v: temp files left: %v", verb, sig, m)
+			}
 		}
 	}
 }
