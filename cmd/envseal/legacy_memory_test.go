@@ -12,7 +12,8 @@ import (
 
 // TestLegacyFlatMemory: open --legacy-openssl and migrate stream, so a
 // legacy file much larger than their memory goes through with a flat peak
-// RSS (the file is 256 MiB; the limit 64 MiB).
+// RSS (the file is 256 MiB; the limit 96 MiB, as for bigpipe: a -race
+// build uses about twice the 20 MiB of a normal one).
 func TestLegacyFlatMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 512 MiB")
@@ -53,8 +54,8 @@ func TestLegacyFlatMemory(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		t.Logf("%s: 256 MiB with a peak RSS of %d MiB", name, rss>>20)
-		if rss > 64<<20 {
-			t.Errorf("%s: peak RSS %d MiB, want at most 64 MiB", name, rss>>20)
+		if rss > 96<<20 {
+			t.Errorf("%s: peak RSS %d MiB, want at most 96 MiB", name, rss>>20)
 		}
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "big.out")); err != nil || fi.Size() != 256<<20 {
