@@ -21,7 +21,7 @@ func addLegacyFlags(cmd *cobra.Command, o *LegacyOptions) {
 	f.StringVar(&o.Pass, "pass", "", "passphrase source `SPEC`: pass:TEXT, env:VAR, file:PATH, fd:N, stdin, or kms:BLOB (as openssl -pass)")
 	f.IntVar(&o.Iter, "iter", 0, "PBKDF2 iteration count `N`, as given to openssl -iter (implies --pbkdf2)")
 	f.BoolVar(&o.PBKDF2, "pbkdf2", false, "the file was made with openssl -pbkdf2 (10000 iterations unless --iter)")
-	f.StringVar(&o.MD, "md", "", "digest openssl used (-md): "+strings.Join(legacy.Digests(), ", ")+" (default sha256; OpenSSL 1.0 used md5)")
+	f.StringVar(&o.MD, "md", "", "`MD` digest openssl used (-md): "+strings.Join(legacy.Digests(), ", ")+" (default sha256; OpenSSL 1.0 used md5)")
 }
 
 func (o *LegacyOptions) set() bool {
