@@ -51,6 +51,9 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// No key may leak in from the developer's shell.
 			env.Setenv("ENVSEAL_KEY", "")
+			// Under -race the runtime sleeps 1s at every exit by default;
+			// scripts run envseal hundreds of times.
+			env.Setenv("GORACE", "atexit_sleep_ms=0")
 			if srv := testkms.Shared(); srv != nil {
 				for _, kv := range srv.Env() {
 					k, v, _ := strings.Cut(kv, "=")

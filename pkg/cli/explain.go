@@ -74,8 +74,10 @@ func hintFor(err error) string {
 		return "raise --timeout, or check that the key backend (KMS endpoint, HSM) answers"
 	case errors.Is(err, fs.ErrPermission):
 		return "check the permissions of the file and of its directory"
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, localkey.ErrNoKeyFile):
 		return "check the path; a new key file is made by: envseal keygen -o FILE"
+	case errors.Is(err, fs.ErrNotExist):
+		return "check the path"
 	}
 	return ""
 }

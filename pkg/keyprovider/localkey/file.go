@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -20,6 +21,16 @@ const pemType = "ENVSEAL AES-256 KEY"
 
 // maxKeyFileSize bounds what Load reads: a key file is a few hundred bytes.
 const maxKeyFileSize = 64 << 10
+
+// ErrNoKeyFile is matched (errors.Is) by the error for a key file that does
+// not exist, so the CLI can suggest making one without suggesting it for
+// every missing file.
+var ErrNoKeyFile = errors.New("key file does not exist")
+
+type missingKeyFile struct{ err error }
+
+func (e missingKeyFile) Error() string   { return "failed to open key file: " + e.err.Error() }
+func (e missingKeyFile) Unwrap() []error { return []error{e.err, ErrNoKeyFile} }
 
 // ErrKeyFile means a key file exists but is not a valid envseal key file.
 var ErrKeyFile = errors.New("not an envseal key file")
@@ -70,6 +81,9 @@ func loadKEK(data []byte, path string) (*Key, error) {
 // warning when other users can read it. The caller clears the bytes.
 func readKeyFile(path string, opts *keyprovider.Options) ([]byte, error) {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, missingKeyFile{err}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("failed to open key file: %w", err)
 	}
