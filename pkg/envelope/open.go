@@ -66,18 +66,11 @@ func Decrypt(ctx context.Context, src io.Reader, ids []keyprovider.Unwrapper, re
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := h.CheckContext(required); err != nil {
-		return h, nil, err
-	}
-	dk, err := h.DataKey(ctx, ids)
+	dk, fixed, err := h.payloadKey(ctx, ids, required)
 	if err != nil {
 		return h, nil, err
 	}
 	defer clear(dk)
-	fixed, err := h.fixedFields()
-	if err != nil {
-		return h, nil, err
-	}
 	r, err := stream.NewReader(dk, src, fixed)
 	if err != nil {
 		return h, nil, err
@@ -92,22 +85,33 @@ func DecryptAt(ctx context.Context, src io.ReaderAt, size int64, ids []keyprovid
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := h.CheckContext(required); err != nil {
-		return h, nil, err
-	}
-	dk, err := h.DataKey(ctx, ids)
+	dk, fixed, err := h.payloadKey(ctx, ids, required)
 	if err != nil {
 		return h, nil, err
 	}
 	defer clear(dk)
-	fixed, err := h.fixedFields()
-	if err != nil {
-		return h, nil, err
-	}
 	payload := io.NewSectionReader(src, h.Size(), size-h.Size())
 	r, err := stream.NewReaderAt(dk, payload, size-h.Size(), fixed)
 	if err != nil {
 		return h, nil, err
 	}
 	return h, r, nil
+}
+
+// payloadKey is what both decryption paths need before touching the
+// payload: the required context checked, the data key unwrapped and the
+// header authenticated, and the payload's key-derivation context. The
+// caller clears the data key.
+func (h *Header) payloadKey(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string) (dk, fixed []byte, err error) {
+	if err := h.CheckContext(required); err != nil {
+		return nil, nil, err
+	}
+	if dk, err = h.DataKey(ctx, ids); err != nil {
+		return nil, nil, err
+	}
+	if fixed, err = h.fixedFields(); err != nil {
+		clear(dk)
+		return nil, nil, err
+	}
+	return dk, fixed, nil
 }
