@@ -69,10 +69,11 @@ func fdPassphrase(ios *IOStreams, arg, input string) ([]byte, error) {
 	if fd == 0 {
 		return stdinPassphrase(ios, input)
 	}
-	f := os.NewFile(uintptr(fd), "fd:"+arg)
-	if f == nil {
-		return nil, fmt.Errorf("--pass fd:%d: not an open file descriptor", fd)
+	f, err := openFD(fd)
+	if err != nil {
+		return nil, err
 	}
+	defer f.Close()
 	return firstLine(f, "--pass fd:"+arg)
 }
 
