@@ -113,11 +113,7 @@ func execIdentities(ctx context.Context, opts *ExecOptions) ([]keyprovider.Unwra
 	if len(uris) == 0 {
 		return nil, errNoKey("exec")
 	}
-	keys, err := openKeys(ctx, uris, providerOptions(opts.IO))
-	if err != nil {
-		return nil, err
-	}
-	return unwrappers(keys)
+	return openUnwrappers(ctx, uris, providerOptions(opts.IO))
 }
 
 // fileFlag is one --file NAME=FILE.sealed.

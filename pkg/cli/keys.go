@@ -52,6 +52,24 @@ func openKeys(ctx context.Context, uris []string, opts *keyprovider.Options) ([]
 	return keys, nil
 }
 
+// openWrappers opens uris as recipients: keys that can seal.
+func openWrappers(ctx context.Context, uris []string, opts *keyprovider.Options) ([]keyprovider.Wrapper, error) {
+	keys, err := openKeys(ctx, uris, opts)
+	if err != nil {
+		return nil, err
+	}
+	return wrappers(keys)
+}
+
+// openUnwrappers opens uris as identities: keys that can open files.
+func openUnwrappers(ctx context.Context, uris []string, opts *keyprovider.Options) ([]keyprovider.Unwrapper, error) {
+	keys, err := openKeys(ctx, uris, opts)
+	if err != nil {
+		return nil, err
+	}
+	return unwrappers(keys)
+}
+
 func wrappers(keys []keyprovider.Key) ([]keyprovider.Wrapper, error) {
 	ws := make([]keyprovider.Wrapper, 0, len(keys))
 	for _, k := range keys {

@@ -84,11 +84,7 @@ func migrateRun(ctx context.Context, opts *MigrateOptions) error {
 	if len(uris) == 0 {
 		return errNoKey("migrate")
 	}
-	keys, err := openKeys(ctx, uris, providerOptions(opts.IO))
-	if err != nil {
-		return err
-	}
-	ws, err := wrappers(keys)
+	ws, err := openWrappers(ctx, uris, providerOptions(opts.IO))
 	if err != nil {
 		return err
 	}

@@ -157,11 +157,7 @@ func openIdentities(ctx context.Context, opts *OpenOptions) ([]keyprovider.Unwra
 		return nil, errNoKey("open")
 	}
 	popts := providerOptions(opts.IO)
-	keys, err := openKeys(ctx, uris, popts)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := unwrappers(keys)
+	ids, err := openUnwrappers(ctx, uris, popts)
 	if err != nil || !opts.Discovery {
 		return ids, err
 	}

@@ -73,19 +73,11 @@ func rewrapRun(ctx context.Context, opts *RewrapOptions) error {
 		return errNoKey("rewrap")
 	}
 	popts := providerOptions(opts.IO)
-	keys, err := openKeys(ctx, uris, popts)
+	ids, err := openUnwrappers(ctx, uris, popts)
 	if err != nil {
 		return err
 	}
-	ids, err := unwrappers(keys)
-	if err != nil {
-		return err
-	}
-	added, err := openKeys(ctx, opts.Add, popts)
-	if err != nil {
-		return err
-	}
-	adders, err := wrappers(added)
+	adders, err := openWrappers(ctx, opts.Add, popts)
 	if err != nil {
 		return err
 	}

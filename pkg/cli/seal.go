@@ -87,11 +87,7 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	if opts.Output == "" && opts.IO.StdoutTTY && !opts.Armor {
 		return usageErrorf("pass -o FILE, redirect the output, or use --armor for text", "refusing to write binary data to a terminal")
 	}
-	keys, err := openKeys(ctx, uris, providerOptions(opts.IO))
-	if err != nil {
-		return err
-	}
-	ws, err := wrappers(keys)
+	ws, err := openWrappers(ctx, uris, providerOptions(opts.IO))
 	if err != nil {
 		return err
 	}
