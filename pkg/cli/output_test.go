@@ -202,6 +202,11 @@ func TestExecuteAbandonsStuckCommand(t *testing.T) {
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("output exists: %v", err)
 	}
-	outputs = &registry{live: map[*atomicFile]bool{}} // this test stopped the process-wide one
+	// Execute stopped the process-wide registry; later tests need it.
+	// (The abandoned command wakes when the pipe closes, finds its run
+	// stopped, and commits nothing.)
+	outputs.mu.Lock()
+	outputs.stopped = false
+	outputs.mu.Unlock()
 	abandoned.Store(false)
 }
