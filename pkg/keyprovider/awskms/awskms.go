@@ -1,5 +1,6 @@
 // Package awskms implements the awskms: key backend: data keys generated
-// and wrapped by AWS KMS under a customer managed key.
+// and wrapped by AWS KMS under a customer managed key, and signatures made
+// by an asymmetric KMS key.
 //
 // Sealing makes exactly one GenerateDataKey call (AES_256) for the first
 // KMS recipient and one Encrypt call for each further one; both bind the
@@ -12,6 +13,11 @@
 // file cannot make envseal use a key other than the one the user named.
 // Discovery (any key the caller may use, optionally from an allow list) is
 // a separate, explicit Unwrapper: see NewDiscovery.
+//
+// Signing uses an asymmetric key with usage SIGN_VERIFY (ECC_NIST_P256,
+// ECC_NIST_P384, RSA_*): the public key is fetched once (GetPublicKey) and
+// each signature is one Sign call with MessageType=DIGEST over a digest
+// hashed locally; see Key.Signer.
 //
 // Region, credentials, profile and endpoint come from the AWS SDK's
 // standard chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_KMS, SSO, web

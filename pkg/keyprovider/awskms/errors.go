@@ -15,6 +15,7 @@ var (
 	ErrKeyDisabled       = errors.New("key is disabled or not in a usable state")
 	ErrInvalidCiphertext = errors.New("invalid ciphertext or wrong encryption context")
 	ErrKeyUsage          = errors.New("the key's usage does not allow this operation")
+	ErrKeySpec           = errors.New("envseal does not sign with this kind of key")
 	ErrThrottled         = errors.New("throttled by KMS after retries")
 	ErrUnreachable       = errors.New("cannot reach the KMS endpoint")
 	ErrAliasExists       = errors.New("alias already exists")
@@ -63,7 +64,14 @@ func (e *Error) Unwrap() []error {
 
 // Hint returns a suggested next step for the CLI's "hint:" line, or "".
 // The CLI finds it with errors.As(err, &h) for h interface{ Hint() string }.
-func (e *Error) Hint() string { return hints[e.Kind] }
+func (e *Error) Hint() string {
+	if e.Op == opSign || e.Op == opPublicKey {
+		if h, ok := signingHints[e.Kind]; ok {
+			return h
+		}
+	}
+	return hints[e.Kind]
+}
 
 // wrapErr classifies an SDK error from operation op on key.
 func wrapErr(op, key string, err error) error {

@@ -21,3 +21,12 @@ var hints = map[error]string{
 	ErrNoRegion: "set AWS_REGION, pass --region, set a region in your AWS profile, or name the key by its ARN",
 	ErrConfig:   "check AWS_PROFILE (or --profile) and the AWS config files (~/.aws/config, ~/.aws/credentials)",
 }
+
+// signingHints replace hints for the signing operations, where the same
+// kind of failure calls for another step: a key that cannot wrap data keys
+// is the right key to sign with, and the other way round.
+var signingHints = map[error]string{
+	ErrKeyUsage: "signing needs an asymmetric key with usage SIGN_VERIFY: envseal keygen " +
+		"--key awskms:///alias/NAME --spec ECC_NIST_P256 --usage SIGN_VERIFY (or ECC_NIST_P384, RSA_2048, RSA_3072, RSA_4096)",
+	ErrKeySpec: "envseal signs with ECC_NIST_P256, ECC_NIST_P384 and RSA_2048, RSA_3072, RSA_4096 keys",
+}

@@ -10,18 +10,21 @@ import (
 )
 
 // Key is a KMS key named by an awskms URI. It is a keyprovider.Generator
-// (seal) and a keyprovider.Unwrapper (open) for that key only.
+// (seal) and a keyprovider.Unwrapper (open) for that key only, and a
+// keyprovider.Signer when the key is an asymmetric SIGN_VERIFY key.
 type Key struct {
 	uri    *URI
 	client *Client
 
 	mu  sync.Mutex
-	arn string // the key's ARN once known: from the URI, GenerateDataKey or DescribeKey
+	arn string     // the key's ARN once known: from the URI, GenerateDataKey, DescribeKey or GetPublicKey
+	pub *PublicKey // the signing key's public key once fetched
 }
 
 var (
 	_ keyprovider.Generator = (*Key)(nil)
 	_ keyprovider.Unwrapper = (*Key)(nil)
+	_ keyprovider.Signer    = (*Key)(nil)
 )
 
 // Open parses uri and configures a client for it. It sends no request:
