@@ -25,6 +25,8 @@ func FuzzIsArmored(f *testing.F) {
 		if n > 0 && !bytes.Equal(rest[:n], in[:n]) {
 			t.Fatal("IsArmored consumed input")
 		}
+		// IsArmored skips at most 4097 bytes of leading whitespace (a line
+		// and its newline, see reader.go's maxLine) before giving up.
 		trimmed := bytes.TrimLeft(in, " \t\r\n")
 		want := bytes.HasPrefix(trimmed, []byte(armor.Header)) && len(in)-len(trimmed) <= 4097
 		if got != want {
