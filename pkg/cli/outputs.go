@@ -5,19 +5,6 @@ import (
 	"sync"
 )
 
-// OutputError is a failure to write, sync or place an output file. Path is
-// the output path the user named, not the temp file's.
-type OutputError struct {
-	Path string
-	Err  error
-}
-
-func (e *OutputError) Error() string {
-	return fmt.Sprintf("failed to write output file %s: %v", e.Path, e.Err)
-}
-
-func (e *OutputError) Unwrap() error { return e.Err }
-
 // outputs tracks the temp files of this process, so that an interrupted run
 // (see Execute) can discard them even while the command that made them is
 // stuck in a read, and so that nothing is committed after that.
