@@ -23,7 +23,11 @@ func NewCmdPubkey(ios *IOStreams, runF func(context.Context, *PubkeyOptions) err
 		Short: "Print the public key of a signing key",
 		Long: `Print the public key of the signing key --key as a PEM SubjectPublicKeyInfo
 ("PUBLIC KEY"), the format envseal verify --pubkey and openssl dgst -verify
-read. Export it once and verify anywhere, offline.`,
+read. Export it once and verify anywhere, offline.
+
+For a file key it is the public half of the private key; for an AWS KMS key
+(usage SIGN_VERIFY) it is what GetPublicKey returns; for a PKCS#11 key it is
+read from the public key object that goes with it on the token.`,
 		Example: `  envseal pubkey --key file:release.pem > release.pub.pem
   envseal verify --pubkey release.pub.pem --signature app.sig app`,
 		Args: maxArgs(0),

@@ -25,11 +25,15 @@ func NewCmdSign(ios *IOStreams, runF func(context.Context, *SignOptions) error) 
 		Use:   "sign --key URI [-o SIG] [--armor] [IN|-]",
 		Short: "Sign a file with a private key",
 		Long: `Sign IN (or standard input) with the private key --key and write the
-signature to SIG (or standard output).
+signature to SIG (or standard output). The key is a private key file
+(file:KEY.pem), an AWS KMS key with usage SIGN_VERIFY (awskms:///alias/NAME),
+or a private key on a PKCS#11 token (pkcs11:token=T;object=NAME).
 
 The input is streamed through a hash, so files of any size sign in constant
-memory, and only the digest reaches the key. The hash follows the key:
-SHA-256 for ECDSA P-256 and RSA, SHA-384 for ECDSA P-384, SHA-512 for Ed25519.
+memory, and only the digest reaches the key (AWS KMS signs it with
+MessageType=DIGEST; a token with CKM_ECDSA or CKM_RSA_PKCS_PSS). The hash
+follows the key: SHA-256 for ECDSA P-256 and RSA, SHA-384 for ECDSA P-384,
+SHA-512 for Ed25519.
 Signatures are what openssl dgst makes and checks: ASN.1 DER for ECDSA,
 RSASSA-PSS (MGF1 with the same hash, salt as long as the hash) for RSA, and
 64 raw bytes of Ed25519ph (RFC 8032) for Ed25519. --armor writes the
@@ -51,7 +55,7 @@ signature as one line of base64 instead.`,
 			return signRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Key, "key", "k", "", "private key `URI` (file:KEY.pem)")
+	cmd.Flags().StringVarP(&opts.Key, "key", "k", "", "signing key `URI` (file:KEY.pem, awskms:///alias/NAME, pkcs11:...)")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write the signature to `FILE` instead of standard output")
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	cmd.Flags().BoolVarP(&opts.Armor, "armor", "a", false, "write the signature as one line of base64")

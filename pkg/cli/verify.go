@@ -34,6 +34,11 @@ func NewCmdVerify(ios *IOStreams, runF func(context.Context, *VerifyOptions) err
 written by envseal keygen, envseal pubkey or openssl pkey -pubout). Only the
 public key is needed, so verify works offline for keys of any backend.
 
+With --key the public key comes from the key itself: a file key's public
+half, AWS KMS GetPublicKey (the signature is then checked here, not by KMS
+Verify, so kms:GetPublicKey is the only permission needed), or the public
+key object on a PKCS#11 token (which needs the token's PIN).
+
 The exit status is 0 and "Verified OK" is printed only for a valid signature;
 otherwise the status is 1 with "signature verification failed". The
 signature may be binary or base64 (--armor); the hash and padding follow the

@@ -262,7 +262,6 @@ func TestSignerPinnedToARN(t *testing.T) {
 	}
 }
 
-
 // Specs envseal has no signature scheme for are refused at Signer.
 func TestSignerRefusesOtherSpecs(t *testing.T) {
 	c := openKey(t, testkms.Get(t).URI(testkms.DemoAlias)).Client()
