@@ -38,9 +38,20 @@ func TestSilentServerBoundedPerAttempt(t *testing.T) {
 	if d := time.Since(start); d > quick {
 		t.Errorf("took %v", d)
 	}
-	if n := p.Calls("GenerateDataKey"); n != 3 {
+	if n := settledCalls(p, "GenerateDataKey", 3); n != 3 {
 		t.Errorf("%d attempts, want 3", n)
 	}
+}
+
+// settledCalls waits (up to a second) for the proxy to have seen want calls
+// of op: under load, the client's per-attempt timeout can fire before the
+// proxy's handler has counted a request that was sent.
+func settledCalls(p *kmsfault.Proxy, op string, want int) int {
+	deadline := time.Now().Add(time.Second)
+	for p.Calls(op) < want && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return p.Calls(op)
 }
 
 // A deadline on the context (what --timeout sets) stops the retries early
