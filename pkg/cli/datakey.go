@@ -43,8 +43,8 @@ envseal seal does all of this for you and keeps the wrapped key in the file.`,
 		Example: `  # replaces: aws kms generate-data-key ... and two base64 --decode lines
   envseal datakey --key awskms:///alias/Demo --plaintext-out datakey --ciphertext-out encrypted-datakey
 
-  # replaces: aws kms decrypt --ciphertext-blob fileb://encrypted-datakey
-  envseal datakey --decrypt --plaintext-out datakey encrypted-datakey`,
+  # replaces: aws kms decrypt --ciphertext-blob fileb://encrypted-datakey (JSON, base64 Plaintext)
+  envseal datakey --decrypt encrypted-datakey`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

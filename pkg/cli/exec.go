@@ -53,7 +53,7 @@ envseal never prints a value.`,
   envseal exec --key file:team.key --file KUBECONFIG=kubeconfig.sealed -- kubectl get pods
 
   # require the files to be the production ones
-  envseal exec --context env=prod --env-file app.env.sealed --env-file db.env.sealed -- npm start`,
+  envseal exec --key file:team.key --context env=prod --env-file app.env.sealed --env-file db.env.sealed -- npm start`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("put the command after --: envseal exec --env-file FILE.sealed -- CMD ARGS...", "exec needs a command to run")

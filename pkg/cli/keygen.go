@@ -53,11 +53,12 @@ With --key, the key is made inside a backend and never leaves it:
   # a signing key pair: release.pem and release.pub.pem
   envseal keygen --type ecdsa-p256 -o release.pem
 
-  # replaces: aws kms create-key + aws kms create-alias --alias-name alias/Demo
-  envseal keygen --key awskms:///alias/Demo
+  # replaces: aws kms create-key + aws kms create-alias --alias-name alias/backups
+  envseal keygen --key awskms:///alias/backups
 
-  # an AES key on an HSM token (PIN from $ENVSEAL_PKCS11_PIN or a prompt)
-  envseal keygen --key 'pkcs11:token=prod;object=backup-kek?module-path=/usr/lib/softhsm/libsofthsm2.so'`,
+  # an AES key on an HSM token (module from $ENVSEAL_PKCS11_MODULE or
+  # ?module-path=, PIN from $ENVSEAL_PKCS11_PIN or a prompt)
+  envseal keygen --key 'pkcs11:token=prod;object=backup-kek'`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

@@ -48,7 +48,7 @@ modified before it was migrated. From then on, the sealed file is.`,
   envseal migrate --pass kms:encrypted-datakey --iter 1000 --key awskms:///alias/Demo --in-place backup.enc
 
   # passphrase from the environment, replacing the file
-  envseal migrate --pass env:BACKUP_PASSPHRASE --pbkdf2 --key file:team.key --in-place backup.enc`,
+  envseal migrate --pass env:BACKUP_PASSPHRASE --pbkdf2 --key file:team.key --in-place archive.enc`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]

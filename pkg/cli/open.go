@@ -63,10 +63,10 @@ padding at the end, and a modified file may decrypt without an error.`,
 
   # a file sealed to an AWS KMS key, with the ambient AWS credentials
   envseal open --key awskms:///alias/Demo -o db.sql db.sql.sealed
-  envseal open --discovery --allow-key arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab db.sql.sealed
+  envseal open --discovery --allow-key arn:aws:kms:us-east-1:111122223333:key/0b2ba0b4-6f7c-4a3e-9d1f-3c5e2a7d8f10 db.sql.sealed
 
   # in CI: key from the environment, required context, to a pipe
-  ENVSEAL_KEY=file:/run/secrets/ci.key envseal open --context env=prod db.sql.sealed | psql
+  ENVSEAL_KEY=file:ci.key envseal open --context env=prod db.sql.sealed | psql
 
   # many files into a directory
   envseal open --key awskms:///alias/Demo -o config/ sealed/*.sealed

@@ -39,9 +39,9 @@ is fast for any file size and the data is never decrypted.
 
 --in-place replaces IN atomically (temp file, fsync, rename): a failure or
 crash leaves the original as it was. Armored input stays armored.`,
-		Example: `  # rotate from one KMS key to another
-  envseal rewrap --key awskms:///alias/Old --add awskms:///alias/New \
-      --remove arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab --in-place db.sql.sealed
+		Example: `  # rotate from one KMS key to another: --remove takes the key id inspect shows
+  envseal rewrap --key awskms:///alias/Demo --add awskms:///alias/app-2027 \
+      --remove arn:aws:kms:us-east-1:111122223333:key/0b2ba0b4-6f7c-4a3e-9d1f-3c5e2a7d8f10 --in-place db.sql.sealed
 
   # add a break-glass key, keeping the others
   envseal rewrap --key file:team.key --add file:breakglass.key --in-place secrets.env.sealed`,

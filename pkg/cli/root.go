@@ -11,6 +11,10 @@ import (
 )
 
 // NewCmdRoot builds the envseal command tree.
+//
+// Every line of a command's Example that is not a comment is run as a
+// shell command by TestExamples in cmd/envseal, which prepares the files
+// the examples name.
 func NewCmdRoot(ios *IOStreams, version string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "envseal <command>",
@@ -18,6 +22,9 @@ func NewCmdRoot(ios *IOStreams, version string) *cobra.Command {
 		Long: `envseal seals files into authenticated, self-describing envelopes: the data
 is encrypted with a fresh data key, and that data key is wrapped for each
 key you name (local key files, AWS KMS keys, HSM keys).`,
+		Example: `  envseal keygen -o team.key
+  envseal seal --key file:team.key -o secrets.env.sealed secrets.env
+  envseal open --key file:team.key secrets.env.sealed`,
 		Version:       versionString(version),
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -49,6 +56,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdMigrate(ios, nil),
 		NewCmdExec(ios, nil),
 	)
+	setUpCompletion(root)
 	return root
 }
 

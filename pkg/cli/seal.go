@@ -46,7 +46,7 @@ gets its own data key (one KMS GenerateDataKey per file).`,
   envseal seal --key file:team.key --armor < token.txt > token.txt.sealed.pem
 
   # two recipients and a context, from a pipe
-  pg_dump db | envseal seal --key file:a.key --key file:breakglass.key \
+  pg_dump db | envseal seal --key file:team.key --key file:breakglass.key \
       --context app=billing --context env=prod > db.sql.sealed
 
   # many files into a directory
