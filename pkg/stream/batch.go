@@ -11,13 +11,14 @@ const batchChunks = 32
 // batch is a run of consecutive chunks sealed or opened as one unit of
 // work, on a goroutine of its own or inline.
 type batch struct {
-	in      []byte // plaintext (seal) or ciphertext (open); may alias a caller's slice
-	out     []byte // ciphertext (seal) or plaintext (open)
-	buf     []byte // owned storage for in, when in does not alias a caller's slice
-	counter uint64 // index of the first chunk
-	final   bool   // in ends with the final chunk
-	err     error  // first failure; out holds the output of every chunk before it
-	done    chan struct{}
+	in      []byte          // plaintext (seal) or ciphertext (open); may alias a caller's slice
+	out     []byte          // ciphertext (seal) or plaintext (open)
+	buf     []byte          // owned storage for in, when in does not alias a caller's slice
+	counter uint64          // index of the first chunk
+	final   bool            // in ends with the final chunk
+	err     error           // first failure; out holds the output of every chunk before it
+	done    chan struct{}   // closed when the batch has ended
+	after   <-chan struct{} // the previous batch's done, or nil
 }
 
 // sealBatch seals b.in into b.out. A batch that is not final holds whole

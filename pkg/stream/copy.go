@@ -5,20 +5,21 @@ import "io"
 // ReadFrom seals everything src returns until EOF; io.Copy uses it. It
 // reads straight into batch buffers, asking for a whole batch per read, so
 // copying a file moves half a megabyte per syscall with no copy in
-// between. Whole chunks are sealed as soon as a read brings any, and
-// written before the next read if they are ready, so from a pipe or a slow
-// producer (small reads, sealed inline) the output trails the input by at
-// most a partial chunk, as with Write, and by at most a batch otherwise.
-// It returns only after every full chunk is sealed and written. An error
-// from src is returned but does not stop the Writer.
+// between, and each batch is written by the goroutine that sealed it while
+// the caller reads on. Whole chunks are sealed as soon as a read brings
+// any, and small batches (reads from a pipe or a slow producer) are
+// written before the next read, so the output trails the input by at
+// most a partial chunk, as with Write. It returns only after every full
+// chunk is sealed and written. An error from src is returned but does not
+// stop the Writer.
 func (w *Writer) ReadFrom(src io.Reader) (int64, error) {
 	if w.err != nil {
 		return 0, w.err
 	}
 	var total int64
 	for chunks := 1; ; chunks = min(2*chunks, batchChunks) {
-		// Out with what is sealed before a read that may block for long.
-		w.writeReady()
+		// Take errors of what was written before a read that may block.
+		w.retireReady()
 		// Batches grow from one chunk, so a small input stays cheap.
 		b := w.p.get(chunks*ChunkSize, chunks*EncChunkSize)
 		in := append(b.buf[:0], w.buf...)

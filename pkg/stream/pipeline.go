@@ -10,18 +10,21 @@ const maxDepth = 6
 // pipeline seals or opens batches on their own goroutines and hands them
 // back in the order they were submitted.
 //
-// Only the goroutine calling a Writer or Reader method drives it: that
-// goroutine does every read and write of the underlying stream, and a
-// batch goroutine only computes over memory the pipeline owns (or a slice
-// the calling method waits on before it returns). So a goroutine never
-// blocks on I/O, always finishes within one batch's worth of AES-GCM, and
-// nothing has to stop it: an abandoned Reader leaks no goroutine.
+// Only the goroutine calling a Writer or Reader method drives it, and a
+// batch goroutine blocks on nothing the caller does not wait for before
+// its method returns. A batch's work only computes, over memory the
+// pipeline owns (or a slice the calling method waits on), so an abandoned
+// Reader leaks no goroutine: what it left in flight finishes on its own.
+// A batch's finish step, which the Writer uses to write its output, runs
+// in submission order, each batch's after its predecessor's, and the
+// Writer drains the pipeline before any method returns.
 type pipeline struct {
-	work  func(*batch)
-	sem   chan struct{} // one slot per goroutine that may work at once
-	depth int           // batches in flight at most
-	queue []*batch      // in flight, oldest first
-	free  []*batch      // finished with, kept for their buffers
+	work   func(*batch)  // compute: seal or open
+	finish func(*batch)  // optional, in order after the previous batch's
+	sem    chan struct{} // one slot per goroutine that may work at once
+	depth  int           // batches in flight at most
+	queue  []*batch      // in flight, oldest first
+	free   []*batch      // finished with, kept for their buffers
 
 	started int // goroutines started, for tests that the work really spreads
 }
@@ -31,9 +34,9 @@ type pipeline struct {
 // goroutine seals or opens itself if every worker is still busy when it
 // submits it. On one core everything is done inline, one batch at a time,
 // as a sequential loop would: no goroutine, no hand-off.
-func newPipeline(work func(*batch)) pipeline {
+func newPipeline(work, finish func(*batch)) pipeline {
 	procs := runtime.GOMAXPROCS(0)
-	p := pipeline{work: work, depth: 1}
+	p := pipeline{work: work, finish: finish, depth: 1}
 	if procs > 1 {
 		p.sem = make(chan struct{}, procs)
 		p.depth = min(procs+1, maxDepth)
@@ -46,7 +49,17 @@ func (p *pipeline) empty() bool { return len(p.queue) == 0 }
 
 // ready reports whether the oldest batch is finished, so that next will
 // not wait.
-func (p *pipeline) ready() bool { return !p.empty() && len(p.queue[0].done) > 0 }
+func (p *pipeline) ready() bool {
+	if p.empty() {
+		return false
+	}
+	select {
+	case <-p.queue[0].done:
+		return true
+	default:
+		return false
+	}
+}
 
 // get returns a batch whose buf and out hold at least inSize and outSize
 // bytes, reusing a finished one when it can.
@@ -55,7 +68,7 @@ func (p *pipeline) get(inSize, outSize int) *batch {
 	if n := len(p.free); n > 0 {
 		b, p.free = p.free[n-1], p.free[:n-1]
 	} else {
-		b = &batch{done: make(chan struct{}, 1)}
+		b = &batch{}
 	}
 	if cap(b.buf) < inSize {
 		b.buf = make([]byte, inSize)
@@ -79,26 +92,51 @@ func (p *pipeline) put(b *batch) {
 // inline, where the pipe, not the cipher, is the limit anyway.
 const minSpread = 8 * ChunkSize
 
-// submit appends b to the queue and starts its work: on a goroutine if a
-// worker slot is free, else inline. inline forces the latter, for a batch
-// nothing would overlap with, where a goroutine is only overhead.
+// submit appends b to the queue and starts it: its work on a goroutine if
+// a worker slot is free, else inline; its finish, if any, on a goroutine
+// that waits its turn. inline forces everything inline, for a batch
+// nothing would overlap with, where a goroutine is only overhead; so does
+// a batch under minSpread.
 func (p *pipeline) submit(b *batch, inline bool) {
+	b.after = nil
+	if !p.empty() {
+		b.after = p.queue[len(p.queue)-1].done
+	}
+	b.done = make(chan struct{})
 	p.queue = append(p.queue, b)
-	if !inline && len(b.in) >= minSpread {
+	spread := !inline && p.sem != nil && len(b.in) >= minSpread
+	if spread {
 		select {
 		case p.sem <- struct{}{}:
 			p.started++
 			go func() {
 				p.work(b)
 				<-p.sem
-				b.done <- struct{}{}
+				p.end(b)
 			}()
 			return
 		default:
 		}
 	}
 	p.work(b)
-	b.done <- struct{}{}
+	if spread && p.finish != nil {
+		p.started++
+		go p.end(b)
+		return
+	}
+	p.end(b)
+}
+
+// end runs b's finish once the batch before it has ended, then marks b
+// done.
+func (p *pipeline) end(b *batch) {
+	if p.finish != nil {
+		if b.after != nil {
+			<-b.after
+		}
+		p.finish(b)
+	}
+	close(b.done)
 }
 
 // next waits for the oldest batch and takes it off the queue.

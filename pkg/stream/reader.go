@@ -44,7 +44,7 @@ func NewReader(key []byte, src io.Reader, context []byte) (*Reader, error) {
 	if err := k.checkCommitment(prefix[SaltSize:]); err != nil {
 		return nil, err
 	}
-	return &Reader{src: src, k: k, p: newPipeline(k.openBatch), chunks: 1}, nil
+	return &Reader{src: src, k: k, p: newPipeline(k.openBatch, nil), chunks: 1}, nil
 }
 
 // Read returns authenticated plaintext. It returns io.EOF only after the

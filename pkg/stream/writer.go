@@ -11,9 +11,10 @@ import (
 // sealed and written.
 //
 // Chunks are sealed in batches of up to 512 KiB on every core (GOMAXPROCS)
-// and written in order, a batch per write. ReadFrom, which io.Copy uses,
-// also reads up to a batch per read, so copying a file costs two syscalls
-// per 512 KiB. The output is byte-identical to sealing chunk by chunk.
+// and written in order, a batch per write, overlapping the caller's next
+// read. ReadFrom, which io.Copy uses, also reads up to a batch per read, so
+// copying a file costs two syscalls per 512 KiB. The output is
+// byte-identical to sealing chunk by chunk.
 type Writer struct {
 	dst     io.Writer
 	k       *keys
@@ -21,6 +22,10 @@ type Writer struct {
 	counter uint64 // index of the next chunk to submit
 	err     error  // sticky: once set, every call returns it
 	p       pipeline
+
+	// werr is the first error of a batch or of dst, as the batches see it:
+	// only writeBatch touches it, in batch order.
+	werr error
 }
 
 // NewWriter writes a fresh random salt and the key commitment to dst and
@@ -44,12 +49,9 @@ func newWriter(key, salt []byte, dst io.Writer, context []byte) (*Writer, error)
 	if _, err := dst.Write(prefix); err != nil {
 		return nil, err
 	}
-	return &Writer{
-		dst: dst,
-		k:   k,
-		buf: make([]byte, 0, ChunkSize),
-		p:   newPipeline(k.sealBatch),
-	}, nil
+	w := &Writer{dst: dst, k: k, buf: make([]byte, 0, ChunkSize)}
+	w.p = newPipeline(k.sealBatch, w.writeBatch)
+	return w, nil
 }
 
 // Write seals every complete chunk it can, straight from p, and writes
@@ -83,17 +85,18 @@ func (w *Writer) Write(p []byte) (int, error) {
 	return n + len(p), nil
 }
 
-// enqueue submits whole chunks of plaintext for sealing, first writing out
-// finished batches while the pipeline is full.
+// enqueue submits whole chunks of plaintext for sealing.
 func (w *Writer) enqueue(p []byte, inline bool) {
 	b := w.p.get(0, len(p)/ChunkSize*EncChunkSize)
 	b.in = p
 	w.submit(b, inline)
 }
 
+// submit numbers b's chunks and hands it to the pipeline, first retiring
+// the oldest batches while the pipeline is full.
 func (w *Writer) submit(b *batch, inline bool) {
 	for w.p.full() {
-		w.writeNext()
+		w.retire()
 	}
 	if w.err != nil {
 		w.p.put(b)
@@ -104,38 +107,46 @@ func (w *Writer) submit(b *batch, inline bool) {
 	w.p.submit(b, inline)
 }
 
-// writeNext waits for the oldest batch and writes it out, unless an error
-// already stopped the Writer, in which case it only waits.
-func (w *Writer) writeNext() {
+// writeBatch writes a sealed batch to dst. It is the pipeline's finish
+// step, so batches write in order, each on the goroutine that sealed it
+// (or one of its own): the writes overlap the caller's next reads. After
+// a failure, later batches write nothing and carry the error.
+func (w *Writer) writeBatch(b *batch) {
+	if w.werr == nil {
+		w.werr = b.err
+	}
+	if w.werr == nil {
+		n, err := w.dst.Write(b.out)
+		if err == nil && n < len(b.out) {
+			err = io.ErrShortWrite
+		}
+		w.werr = err
+	}
+	b.err = w.werr
+}
+
+// retire waits for the oldest batch to be written and takes its error.
+func (w *Writer) retire() {
 	b := w.p.next()
-	defer w.p.put(b)
-	if w.err != nil {
-		return
-	}
-	if b.err != nil {
+	if w.err == nil {
 		w.err = b.err
-		return
 	}
-	n, err := w.dst.Write(b.out)
-	if err == nil && n < len(b.out) {
-		err = io.ErrShortWrite
-	}
-	w.err = err
+	w.p.put(b)
 }
 
-// writeReady writes out the finished batches at the head of the queue,
-// without waiting for the rest.
-func (w *Writer) writeReady() {
+// retireReady retires the batches at the head of the queue that are
+// already written, without waiting for the rest.
+func (w *Writer) retireReady() {
 	for w.p.ready() {
-		w.writeNext()
+		w.retire()
 	}
 }
 
-// drain writes out every batch in flight. Afterwards no goroutine is
-// working for the Writer, even after an error.
+// drain waits for every batch in flight to be written. Afterwards no
+// goroutine is working for the Writer, even after an error.
 func (w *Writer) drain() {
 	for !w.p.empty() {
-		w.writeNext()
+		w.retire()
 	}
 }
 
