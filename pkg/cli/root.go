@@ -14,7 +14,8 @@ import (
 //
 // Every line of a command's Example that is not a comment is run as a
 // shell command by TestExamples in cmd/envseal, which prepares the files
-// the examples name.
+// the examples name; docs/cli/ is generated from this tree by
+// scripts/gen-docs.sh.
 func NewCmdRoot(ios *IOStreams, version string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "envseal <command>",
