@@ -151,7 +151,7 @@ func TestExamples(t *testing.T) {
 			}
 			for _, l := range lines {
 				if out, err := runLine(dir, env, l); err != nil {
-					t.Fatalf("example failed: %v\n  %s\n%s", err, l, out)
+					t.Fatalf("example failed: %v\n  %s\n%s(the files examples use are made by exampleFixtures in cmd/envseal/examples_test.go)", err, l, out)
 				}
 			}
 		})
