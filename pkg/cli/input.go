@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 )
 
@@ -53,6 +54,19 @@ func (in *input) size() int64 {
 		return -1
 	}
 	return fi.Size()
+}
+
+// mode returns the input file's permission bits, or def for stdin: a file
+// rewritten in place keeps the mode it had.
+func (in *input) mode(def fs.FileMode) fs.FileMode {
+	if in.file == nil {
+		return def
+	}
+	fi, err := in.file.Stat()
+	if err != nil {
+		return def
+	}
+	return fi.Mode().Perm()
 }
 
 // sameFile reports whether the input file and the output path are one file.

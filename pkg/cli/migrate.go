@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"io"
-	"io/fs"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/legacy"
@@ -136,11 +135,7 @@ func replaceFile(ctx context.Context, ios *IOStreams, verb, path string, fn func
 		return err
 	}
 	defer in.Close()
-	mode := fs.FileMode(0o644)
-	if fi, err := in.file.Stat(); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	f, err := createAtomic(path, true, mode)
+	f, err := createAtomic(path, true, in.mode(0o644))
 	if err != nil {
 		return err
 	}

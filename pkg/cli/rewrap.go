@@ -179,7 +179,7 @@ func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, fo
 	if err != nil {
 		return err
 	}
-	f, err := createAtomic(outPath, force, 0o644)
+	f, err := createAtomic(outPath, force, in.mode(0o644))
 	if err != nil {
 		return err
 	}
