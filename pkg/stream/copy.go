@@ -17,13 +17,12 @@ func (w *Writer) ReadFrom(src io.Reader) (int64, error) {
 		return 0, w.err
 	}
 	var total int64
-	for chunks := 1; ; chunks = min(2*chunks, batchChunks) {
+	for {
 		// Take errors of what was written before a read that may block.
 		w.retireReady()
-		// Batches grow from one chunk, so a small input stays cheap.
-		b := w.p.get(chunks*ChunkSize, chunks*EncChunkSize)
+		b := w.p.get()
 		in := append(b.buf[:0], w.buf...)
-		n, err := readAtLeast(src, in[len(in):chunks*ChunkSize], ChunkSize-len(in))
+		n, err := readAtLeast(src, in[len(in):batchChunks*ChunkSize], ChunkSize-len(in))
 		total += int64(n)
 		in = in[:len(in)+n]
 		full := len(in) - len(in)%ChunkSize
@@ -69,10 +68,11 @@ func (r *Reader) WriteTo(dst io.Writer) (int64, error) {
 				return total, err
 			}
 		}
-		if r.err == io.EOF {
-			return total, nil
-		}
 		if r.err != nil {
+			r.recycle()
+			if r.err == io.EOF {
+				return total, nil
+			}
 			return total, r.err
 		}
 		r.advance()

@@ -1,6 +1,9 @@
 package stream
 
-import "runtime"
+import (
+	"runtime"
+	"sync"
+)
 
 // maxDepth bounds the batches in flight whatever GOMAXPROCS is, and so the
 // memory of a Writer or Reader: at most maxDepth+1 batches of buffers, each
@@ -61,20 +64,24 @@ func (p *pipeline) ready() bool {
 	}
 }
 
-// get returns a batch whose buf and out hold at least inSize and outSize
-// bytes, reusing a finished one when it can.
-func (p *pipeline) get(inSize, outSize int) *batch {
+// batchPool recycles batches, buffers and all, across Writers and
+// Readers, so that sealing or opening many small payloads in one process
+// does not allocate and zero a megabyte each time.
+var batchPool = sync.Pool{New: func() any {
+	return &batch{
+		buf: make([]byte, batchChunks*EncChunkSize),
+		out: make([]byte, 0, batchChunks*EncChunkSize),
+	}
+}}
+
+// get returns a batch with room for batchChunks chunks in buf and out,
+// reusing a finished one when it can.
+func (p *pipeline) get() *batch {
 	var b *batch
 	if n := len(p.free); n > 0 {
 		b, p.free = p.free[n-1], p.free[:n-1]
 	} else {
-		b = &batch{}
-	}
-	if cap(b.buf) < inSize {
-		b.buf = make([]byte, inSize)
-	}
-	if cap(b.out) < outSize {
-		b.out = make([]byte, 0, outSize)
+		b = batchPool.Get().(*batch)
 	}
 	b.in, b.out, b.counter, b.final, b.err = nil, b.out[:0], 0, false, nil
 	return b
@@ -148,10 +155,14 @@ func (p *pipeline) next() *batch {
 	return b
 }
 
-// release drops every buffer for the collector; batches still in flight
-// are left to finish and be collected. The buffers are not cleared: their
-// plaintext is also in the caller's buffers and the page cache, and
-// clearing would fault in pages a small input never touched.
+// release hands the finished batches back to the pool. Batches still in
+// flight are left to finish and be collected: a goroutine may still be
+// writing to them. The buffers are not cleared: their plaintext is also
+// in the caller's buffers and the page cache, and the pool is private.
 func (p *pipeline) release() {
+	for _, b := range p.free {
+		b.done, b.after = nil, nil
+		batchPool.Put(b)
+	}
 	p.queue, p.free = nil, nil
 }

@@ -21,7 +21,7 @@ type Reader struct {
 	p       pipeline
 	cur     *batch // the batch plain comes from
 	plain   []byte // authenticated plaintext not yet returned
-	chunks  int    // size of the next batch read; doubles up to batchChunks
+	chunks  int    // size of the next batch read; doubles up to batchChunks so a slow source starts flowing soon
 	counter uint64 // index of the first chunk of the next batch read
 	srcDone bool   // the final batch (or a read error) is queued
 	err     error  // sticky, once plain is returned; io.EOF after the final chunk
@@ -52,6 +52,7 @@ func NewReader(key []byte, src io.Reader, context []byte) (*Reader, error) {
 func (r *Reader) Read(p []byte) (int, error) {
 	for len(r.plain) == 0 {
 		if r.err != nil {
+			r.recycle()
 			return 0, r.err
 		}
 		r.advance()
@@ -81,19 +82,26 @@ func (r *Reader) advance() {
 	default:
 		return
 	}
-	// Nothing more will be released: drop the buffers, and whatever was
-	// read ahead past a failure.
-	r.cur = nil
+	// Nothing more will be read: give back the buffers, and drop whatever
+	// was read ahead past a failure.
 	r.p.release()
+}
+
+// recycle gives the current batch back to the pool once the sticky error
+// is all that is left to return.
+func (r *Reader) recycle() {
+	if r.cur != nil {
+		batchPool.Put(r.cur)
+		r.cur, r.plain = nil, nil
+	}
 }
 
 // readAhead reads and submits batches until the pipeline is full or the
 // source ended. Every batch but the final one is whole chunks.
 func (r *Reader) readAhead() {
 	for !r.srcDone && !r.p.full() {
-		size := r.chunks * EncChunkSize
-		b := r.p.get(size, r.chunks*ChunkSize)
-		n, err := readFull(r.src, b.buf[:size])
+		b := r.p.get()
+		n, err := readFull(r.src, b.buf[:r.chunks*EncChunkSize])
 		b.in, b.counter = b.buf[:n], r.counter
 		r.counter += uint64(r.chunks)
 		r.chunks = min(2*r.chunks, batchChunks)

@@ -87,7 +87,7 @@ func (w *Writer) Write(p []byte) (int, error) {
 
 // enqueue submits whole chunks of plaintext for sealing.
 func (w *Writer) enqueue(p []byte, inline bool) {
-	b := w.p.get(0, len(p)/ChunkSize*EncChunkSize)
+	b := w.p.get()
 	b.in = p
 	w.submit(b, inline)
 }
@@ -158,7 +158,7 @@ func (w *Writer) Close() error {
 	if w.err != nil {
 		return w.err
 	}
-	b := w.p.get(0, EncChunkSize)
+	b := w.p.get()
 	b.in, b.final = w.buf, true
 	w.submit(b, true)
 	w.drain()
