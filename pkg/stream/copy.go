@@ -50,35 +50,6 @@ func (w *Writer) ReadFrom(src io.Reader) (int64, error) {
 	}
 }
 
-// WriteTo writes the authenticated plaintext to dst; io.Copy uses it. It
-// writes a batch per call and, like Read, releases a chunk only after it
-// authenticated. It returns nil at the end of a valid payload; an error
-// from dst is returned but leaves the Reader where it was.
-func (r *Reader) WriteTo(dst io.Writer) (int64, error) {
-	var total int64
-	for {
-		if len(r.plain) > 0 {
-			n, err := dst.Write(r.plain)
-			total += int64(n)
-			r.plain = r.plain[n:]
-			if err == nil && len(r.plain) > 0 {
-				err = io.ErrShortWrite
-			}
-			if err != nil {
-				return total, err
-			}
-		}
-		if r.err != nil {
-			r.recycle()
-			if r.err == io.EOF {
-				return total, nil
-			}
-			return total, r.err
-		}
-		r.advance()
-	}
-}
-
 // readFull fills p from src. Unlike io.ReadFull it returns src's own error
 // untouched: only io.EOF means the input ended, whatever was read before it.
 func readFull(src io.Reader, p []byte) (int, error) {

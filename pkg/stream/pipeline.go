@@ -111,6 +111,8 @@ func (p *pipeline) submit(b *batch, inline bool) {
 	}
 	b.done = make(chan struct{})
 	p.queue = append(p.queue, b)
+	// The finish step is fixed now: the Reader changes it between calls.
+	finish := p.finish
 	spread := !inline && p.sem != nil && len(b.in) >= minSpread
 	if spread {
 		select {
@@ -119,29 +121,29 @@ func (p *pipeline) submit(b *batch, inline bool) {
 			go func() {
 				p.work(b)
 				<-p.sem
-				p.end(b)
+				end(b, finish)
 			}()
 			return
 		default:
 		}
 	}
 	p.work(b)
-	if spread && p.finish != nil {
+	if spread && finish != nil {
 		p.started++
-		go p.end(b)
+		go end(b, finish)
 		return
 	}
-	p.end(b)
+	end(b, finish)
 }
 
-// end runs b's finish once the batch before it has ended, then marks b
-// done.
-func (p *pipeline) end(b *batch) {
-	if p.finish != nil {
+// end runs b's finish, if any, once the batch before it has ended, then
+// marks b done.
+func end(b *batch, finish func(*batch)) {
+	if finish != nil {
 		if b.after != nil {
 			<-b.after
 		}
-		p.finish(b)
+		finish(b)
 	}
 	close(b.done)
 }

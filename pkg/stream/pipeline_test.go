@@ -394,3 +394,70 @@ func (r *watchedReader) Read(p []byte) (int, error) {
 	r.given += n
 	return n, nil
 }
+
+// TestReadThenWriteTo reads part of a stream with Read, which leaves
+// batches in flight, then the rest with WriteTo, which must write those
+// first, then its own.
+func TestReadThenWriteTo(t *testing.T) {
+	p := pattern(5<<20 + 77)
+	ct := sequentialSeal(p)
+	for _, procs := range pipeProcs {
+		withProcs(t, procs)
+		for _, first := range []int{1, ChunkSize, 3 * batchChunks * ChunkSize} {
+			r, err := NewReader(pipeKey, bytes.NewReader(ct), pipeContext)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head := make([]byte, first)
+			if _, err := io.ReadFull(r, head); err != nil {
+				t.Fatal(err)
+			}
+			var rest bytes.Buffer
+			n, err := r.WriteTo(&rest)
+			if err != nil || n != int64(len(p)-first) || !bytes.Equal(append(head, rest.Bytes()...), p) {
+				t.Fatalf("GOMAXPROCS=%d, Read %d then WriteTo: %d bytes, %v", procs, first, n, err)
+			}
+			if n, err := r.WriteTo(&rest); n != 0 || err != nil {
+				t.Fatalf("GOMAXPROCS=%d: WriteTo after the end = %d, %v", procs, n, err)
+			}
+		}
+	}
+}
+
+// TestWriteToDestinationError checks that WriteTo counts only what reached
+// dst, writes a prefix of the plaintext, and that the error sticks.
+func TestWriteToDestinationError(t *testing.T) {
+	p := pattern(5 << 20)
+	ct := sequentialSeal(p)
+	for _, procs := range pipeProcs {
+		withProcs(t, procs)
+		r, err := NewReader(pipeKey, bytes.NewReader(ct), pipeContext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := &limitedBuffer{room: 3 << 20}
+		n, err := r.WriteTo(dst)
+		if err == nil || n != int64(dst.Len()) || !bytes.Equal(dst.Bytes(), p[:dst.Len()]) {
+			t.Fatalf("GOMAXPROCS=%d: WriteTo = %d, %v; dst holds %d bytes", procs, n, err, dst.Len())
+		}
+		if _, err2 := r.Read(make([]byte, 1)); err2 != err {
+			t.Fatalf("GOMAXPROCS=%d: Read after failed WriteTo = %v, want %v", procs, err2, err)
+		}
+	}
+}
+
+// limitedBuffer takes room bytes, then fails, after a short write.
+type limitedBuffer struct {
+	bytes.Buffer
+	room int
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	n := min(len(p), l.room)
+	l.room -= n
+	l.Buffer.Write(p[:n])
+	if n < len(p) {
+		return n, errors.New("disk full")
+	}
+	return n, nil
+}

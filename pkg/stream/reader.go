@@ -25,6 +25,11 @@ type Reader struct {
 	counter uint64 // index of the first chunk of the next batch read
 	srcDone bool   // the final batch (or a read error) is queued
 	err     error  // sticky, once plain is returned; io.EOF after the final chunk
+
+	// During WriteTo, batches write themselves to dst in order; werr is
+	// their first failure, touched only by writeBatch.
+	dst  io.Writer
+	werr error
 }
 
 // NewReader reads the salt and commitment from src, derives the payload
@@ -67,11 +72,21 @@ func (r *Reader) Read(p []byte) (int, error) {
 // that failed sets the sticky error, returned once its plaintext (the
 // chunks before the failure) has been.
 func (r *Reader) advance() {
+	r.drop()
+	r.readAhead()
+	r.take()
+}
+
+// drop gives the current batch, all returned, back for reuse.
+func (r *Reader) drop() {
 	if r.cur != nil {
 		r.p.put(r.cur)
-		r.cur = nil
+		r.cur, r.plain = nil, nil
 	}
-	r.readAhead()
+}
+
+// take makes the oldest batch in flight the current one.
+func (r *Reader) take() {
 	b := r.p.next()
 	r.cur, r.plain = b, b.out
 	switch {
