@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Throughput of envseal's streaming commands next to the tools they replace,
-# on one file held in the page cache, so the disk is out of the picture.
+# Throughput of envseal's hash and sign commands next to the tools they
+# replace, on one file held in the page cache, so the disk is out of the
+# picture. Then scripts/bench-seal.sh: seal/open next to age, openssl enc and
+# cp, with peak memory (BENCH_SEAL=0 skips it). docs/performance.md has the
+# figures and the machine.
 # Each figure is the best of BENCH_RUNS runs (default 3) on a BENCH_SIZE file
 # (default 1G, any `head -c` size). Go Benchmark* functions cover the rest:
 # go test -run '^$' -bench . ./pkg/...
@@ -40,3 +43,7 @@ bench "openssl dgst -sha3-256" openssl dgst -sha3-256 "$tmp/data"
 bench "envseal hash -a sha3-256" "$tmp/envseal" hash -a sha3-256 "$tmp/data"
 bench "openssl dgst -sha256 -sign (P-256)" openssl dgst -sha256 -sign "$tmp/p256.pem" -out /dev/null "$tmp/data"
 bench "envseal sign (P-256)" "$tmp/envseal" sign -k "file:$tmp/p256.pem" -o "$tmp/sig" --force "$tmp/data"
+
+if [ "${BENCH_SEAL:-1}" != 0 ]; then
+  scripts/bench-seal.sh
+fi
