@@ -66,7 +66,9 @@ func wrapAll(ctx context.Context, h *Header, recipients []keyprovider.Wrapper) (
 		}
 		dk, s, err := g.GenerateDataKey(ctx, h.Context)
 		if err != nil {
-			return nil, fmt.Errorf("failed to generate data key: %w", err)
+			// Generators are remote services whose errors already say what
+			// failed and with which key; another prefix would only repeat it.
+			return nil, err
 		}
 		if len(dk) != keyprovider.DataKeySize {
 			clear(dk)
