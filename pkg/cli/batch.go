@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/envseal/envseal/pkg/armor"
-	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
@@ -102,16 +100,7 @@ func sealBatch(ctx context.Context, opts *SealOptions, ws []keyprovider.Wrapper,
 	if err != nil {
 		return err
 	}
-	return runBatch(ctx, opts.IO, "sealing", jobs, opts.Force, 0o644, func(in io.Reader, out io.Writer) error {
-		if !opts.Armor {
-			return sealTo(ctx, out, in, ws, encCtx)
-		}
-		aw := armor.NewWriter(out)
-		if err := sealTo(ctx, aw, in, ws, encCtx); err != nil {
-			return err
-		}
-		return aw.Close()
-	})
+	return runBatch(ctx, opts.IO, "sealing", jobs, opts.Force, 0o644, sealer(ctx, ws, encCtx, opts.Armor))
 }
 
 // openBatch opens each FILE.sealed to DIR/FILE: at most one unwrap (one
@@ -128,12 +117,5 @@ func openBatch(ctx context.Context, opts *OpenOptions, ids []keyprovider.Unwrapp
 	if err != nil {
 		return err
 	}
-	return runBatch(ctx, opts.IO, "opening", jobs, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
-		_, r, err := envelope.Decrypt(ctx, dearmor(in), ids, required)
-		if err != nil {
-			return err
-		}
-		_, err = io.Copy(out, r)
-		return err
-	})
+	return runBatch(ctx, opts.IO, "opening", jobs, opts.Force, 0o600, opener(ctx, ids, required, false))
 }

@@ -115,25 +115,28 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 	if batch {
 		return openBatch(ctx, opts, ids, required)
 	}
-	// To a terminal, nothing is printed before the whole file authenticated,
-	// and binary is refused unless --force.
-	toTerminal := (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Force
 	// Plaintext files are created 0600: they hold what was worth sealing.
-	return transform(ctx, opts.IO, "opening", opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
+	return transform(ctx, opts.IO, "opening", opts.Input, opts.Output, opts.Force, 0o600,
+		opener(ctx, ids, required, opts.toTerminal()))
+}
+
+// toTerminal reports whether plaintext goes to a terminal unforced: then
+// nothing is printed before the whole file authenticated, and binary is
+// refused.
+func (opts *OpenOptions) toTerminal() bool {
+	return (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Force
+}
+
+// opener is the step single and batch open share: an envelope (armored or
+// not) in, authenticated plaintext out, held back for a terminal.
+func opener(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string, toTerminal bool) func(io.Reader, io.Writer) error {
+	return func(in io.Reader, out io.Writer) error {
 		_, r, err := envelope.Decrypt(ctx, dearmor(in), ids, required)
 		if err != nil {
 			return err
 		}
-		if !toTerminal {
-			_, err = io.Copy(out, r)
-			return err
-		}
-		tb := &terminalBuffer{}
-		if _, err := io.Copy(tb, r); err != nil {
-			return err
-		}
-		return tb.flushTo(out)
-	})
+		return release(out, r, toTerminal)
+	}
 }
 
 // dearmor returns a buffered reader of the binary envelope, decoding armor

@@ -24,7 +24,7 @@ func openLegacyRun(ctx context.Context, opts *OpenOptions) error {
 	}
 	defer clear(pass)
 	warnUnauthenticated(opts.IO)
-	toTerminal := (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Force
+	toTerminal := opts.toTerminal()
 	return transform(ctx, opts.IO, "opening", opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
 		r, err := legacy.NewReader(in, pass, kdf)
 		if err != nil {
@@ -47,18 +47,4 @@ func checkLegacyOpen(opts *OpenOptions) error {
 		return usageErrorf("open one file at a time, or re-seal them with envseal migrate", "--legacy-openssl opens one file")
 	}
 	return nil
-}
-
-// release copies plaintext to out. To a terminal it holds everything until
-// the end and prints only text, as open does.
-func release(out io.Writer, r io.Reader, toTerminal bool) error {
-	if !toTerminal {
-		_, err := io.Copy(out, r)
-		return err
-	}
-	tb := &terminalBuffer{}
-	if _, err := io.Copy(tb, r); err != nil {
-		return err
-	}
-	return tb.flushTo(out)
 }

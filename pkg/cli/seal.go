@@ -94,8 +94,15 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	if batch {
 		return sealBatch(ctx, opts, ws, encCtx)
 	}
-	return transform(ctx, opts.IO, "sealing", opts.Input, opts.Output, opts.Force, 0o644, func(in io.Reader, out io.Writer) error {
-		if !opts.Armor {
+	return transform(ctx, opts.IO, "sealing", opts.Input, opts.Output, opts.Force, 0o644,
+		sealer(ctx, ws, encCtx, opts.Armor))
+}
+
+// sealer is the step single and batch seal share: plaintext in, an
+// envelope (armored if asked) out.
+func sealer(ctx context.Context, ws []keyprovider.Wrapper, encCtx map[string]string, armored bool) func(io.Reader, io.Writer) error {
+	return func(in io.Reader, out io.Writer) error {
+		if !armored {
 			return sealTo(ctx, out, in, ws, encCtx)
 		}
 		aw := armor.NewWriter(out)
@@ -103,7 +110,7 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 			return err
 		}
 		return aw.Close()
-	})
+	}
 }
 
 func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.Wrapper, encCtx map[string]string) error {

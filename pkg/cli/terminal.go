@@ -51,3 +51,17 @@ func printableText(b []byte) bool {
 	}
 	return true
 }
+
+// release copies plaintext to out. To a terminal it holds everything until
+// the end and prints only text, as open does.
+func release(out io.Writer, r io.Reader, toTerminal bool) error {
+	if !toTerminal {
+		_, err := io.Copy(out, r)
+		return err
+	}
+	tb := &terminalBuffer{}
+	if _, err := io.Copy(tb, r); err != nil {
+		return err
+	}
+	return tb.flushTo(out)
+}
