@@ -23,21 +23,24 @@ func TestExecSignals(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "creds"), []byte("secret-credentials-value\n"))
 	mustRun(t, dir, "seal", "-k", "file:k.key", "-o", "creds.sealed", "creds")
 	cases := []struct {
-		name   string
-		sig    syscall.Signal
-		script string
-		want   int
+		name string
+		sig  syscall.Signal
+		trap string // set up before the child says it is ready
+		run  string // after it
+		want int
 	}{
 		// the child traps the signal and exits 5: envseal exits 5
-		{"SIGTERM trapped", syscall.SIGTERM, `trap 'exit 5' TERM; while :; do sleep 0.05; done`, 5},
-		{"SIGINT trapped", syscall.SIGINT, `trap 'exit 6' INT; while :; do sleep 0.05; done`, 6},
+		{"SIGTERM trapped", syscall.SIGTERM, `trap 'exit 5' TERM`, `while :; do sleep 0.05; done`, 5},
+		{"SIGINT trapped", syscall.SIGINT, `trap 'exit 6' INT`, `while :; do sleep 0.05; done`, 6},
 		// the child dies of the signal: 128+15
-		{"SIGTERM default", syscall.SIGTERM, `exec sleep 30`, 143},
+		{"SIGTERM default", syscall.SIGTERM, `:`, `exec sleep 30`, 143},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ready := filepath.Join(t.TempDir(), "path")
-			script := `echo "$CREDS" > ` + ready + `.tmp && mv ` + ready + `.tmp ` + ready + `; ` + c.script
+			// The trap must be in place before the ready file appears, or
+			// the signal can land first and kill the shell (143, not 5).
+			script := c.trap + `; echo "$CREDS" > ` + ready + `.tmp && mv ` + ready + `.tmp ` + ready + `; ` + c.run
 			cmd := envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "sh", "-c", script)
 			cmd.Env = append(cmd.Env, "TMPDIR="+t.TempDir())
 			var out, errb bytes.Buffer
