@@ -15,13 +15,18 @@ import (
 // kmsfault command and closed when the script ends.
 var proxies sync.Map // *testscript.TestScript -> *kmsfault.Proxy
 
-// kmsfault MODE N [DELAY] puts a fault-injecting proxy in front of
-// local-kms (see internal/kmsfault) and points AWS_ENDPOINT_URL_KMS at it:
-// the next N requests (all, for -1) get MODE (pass, throttle, error500,
-// slow, drop); DELAY is for slow. It resets the counts kmscalls checks.
+// kmsfault [-op OP] MODE N [DELAY] puts a fault-injecting proxy in front
+// of local-kms (see internal/kmsfault) and points AWS_ENDPOINT_URL_KMS at
+// it: the next N requests (all, for -1), or with -op the next N requests
+// for OP, get MODE (pass, throttle, error500, slow, drop, deny); DELAY is
+// for slow. It resets the counts kmscalls checks.
 func cmdKmsfault(ts *testscript.TestScript, neg bool, args []string) {
+	var op string
+	if len(args) > 2 && args[0] == "-op" {
+		op, args = args[1], args[2:]
+	}
 	if neg || len(args) < 2 || len(args) > 3 {
-		ts.Fatalf("usage: kmsfault mode n [delay]")
+		ts.Fatalf("usage: kmsfault [-op OP] mode n [delay]")
 	}
 	n, err := strconv.Atoi(args[1])
 	ts.Check(err)
@@ -39,7 +44,7 @@ func cmdKmsfault(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv("AWS_ENDPOINT_URL_KMS", np.URL)
 		p = np
 	}
-	p.(*kmsfault.Proxy).Set(kmsfault.Fault(args[0]), n, delay)
+	p.(*kmsfault.Proxy).SetFor(op, kmsfault.Fault(args[0]), n, delay)
 }
 
 // kmscalls OP N asserts that N requests for OP went through the proxy

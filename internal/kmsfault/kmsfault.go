@@ -40,6 +40,10 @@ const (
 	Slow Fault = "slow"
 	// Drop closes the connection without an answer.
 	Drop Fault = "drop"
+	// Deny answers 400 AccessDeniedException, as KMS does when a key
+	// policy or IAM policy does not allow the operation; local-kms has no
+	// policies to deny with.
+	Deny Fault = "deny"
 )
 
 // maxDelay bounds Slow, so a mistaken test cannot park a request for long.
@@ -55,7 +59,8 @@ type Proxy struct {
 	done  chan struct{} // closed by Close: releases held requests
 	mu    sync.Mutex
 	fault Fault
-	left  int // requests still to fault; negative means all
+	op    string // fault only requests for this operation; "" means all
+	left  int    // requests still to fault; negative means all
 	delay time.Duration
 	calls map[string]int
 }
@@ -89,10 +94,14 @@ func loopbackURL(target string) (*url.URL, error) {
 
 // Set makes the next n requests (all, if n < 0) get fault f, with delay
 // for Slow, and resets the call counts.
-func (p *Proxy) Set(f Fault, n int, delay time.Duration) {
+func (p *Proxy) Set(f Fault, n int, delay time.Duration) { p.SetFor("", f, n, delay) }
+
+// SetFor is Set for the requests for op (e.g. "ReEncrypt") only; other
+// requests pass, and are counted.
+func (p *Proxy) SetFor(op string, f Fault, n int, delay time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.fault, p.left, p.delay = f, n, min(delay, maxDelay)
+	p.fault, p.op, p.left, p.delay = f, op, n, min(delay, maxDelay)
 	p.calls = map[string]int{}
 }
 
@@ -116,7 +125,7 @@ func (p *Proxy) take(op string) (Fault, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.calls[op]++
-	if p.left == 0 {
+	if p.left == 0 || (p.op != "" && p.op != op) {
 		return Pass, 0
 	}
 	if p.left > 0 {
@@ -133,6 +142,8 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "ThrottlingException", "Rate exceeded")
 	case Internal:
 		apiError(w, http.StatusInternalServerError, "KMSInternalException", "injected internal error")
+	case Deny:
+		apiError(w, http.StatusBadRequest, "AccessDeniedException", "injected: not authorized to perform kms:"+op)
 	case Drop:
 		drop(w)
 	case Slow:

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
+	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 	"github.com/spf13/cobra"
 )
 
@@ -35,7 +37,9 @@ func NewCmdRewrap(ios *IOStreams, runF func(context.Context, *RewrapOptions) err
 the recipients changed: --add wraps the same data key for a new key, --remove
 drops the stanzas whose key id is KEY-ID (as 'envseal inspect' shows it).
 The header gets a new MAC; the payload bytes are copied unchanged, so this
-is fast for any file size and the data is never decrypted.
+is fast for any file size and the data is never decrypted. From a KMS
+stanza to another KMS key, the new stanza is made with KMS ReEncrypt, so
+the data key is not sent back to KMS (if ReEncrypt is denied, Encrypt).
 
 --in-place replaces IN atomically (temp file, fsync, rename): a failure or
 crash leaves the original as it was. Armored input stays armored.`,
@@ -86,7 +90,7 @@ func rewrapRun(ctx context.Context, opts *RewrapOptions) error {
 		out, force = opts.Input, true
 	}
 	return rewriteFile(ctx, opts.IO, opts.Input, out, force, func(h *envelope.Header) (*envelope.Header, error) {
-		return rewrapHeader(ctx, h, ids, adders, opts.Remove)
+		return rewrapHeader(ctx, h, ids, adders, opts.Remove, popts)
 	})
 }
 
@@ -108,8 +112,8 @@ func checkRewrapFlags(opts *RewrapOptions) error {
 // per new recipient, and re-MACs the header. The fixed fields (and so the
 // payload keys) do not change.
 func rewrapHeader(ctx context.Context, h *envelope.Header, ids []keyprovider.Unwrapper,
-	adders []keyprovider.Wrapper, remove []string) (*envelope.Header, error) {
-	dk, err := h.DataKey(ctx, ids)
+	adders []keyprovider.Wrapper, remove []string, popts *keyprovider.Options) (*envelope.Header, error) {
+	dk, from, err := h.UnwrapDataKey(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +123,7 @@ func rewrapHeader(ctx context.Context, h *envelope.Header, ids []keyprovider.Unw
 		return nil, err
 	}
 	for _, w := range adders {
-		s, err := w.Wrap(ctx, dk, h.Context)
+		s, err := wrapFor(ctx, w, dk, from, h.Context, popts)
 		if err != nil {
 			return nil, fmt.Errorf("failed to wrap data key: %w", err)
 		}
@@ -129,6 +133,26 @@ func rewrapHeader(ctx context.Context, h *envelope.Header, ids []keyprovider.Unw
 		return nil, usageErrorf("add a recipient with --add", "rewrap would leave the file with no recipients")
 	}
 	return envelope.Rewrap(h, dk, kept)
+}
+
+// wrapFor makes w's stanza. A key service that can re-encrypt the stanza
+// the data key came from does (KMS to KMS: ReEncrypt), so the data key is
+// not sent to it again; any other pair wraps the key with w.Wrap. A policy
+// that allows kms:Encrypt but not kms:ReEncrypt* should not stop a
+// rotation that seal could do, so a denied ReEncrypt falls back to Wrap,
+// with a warning.
+func wrapFor(ctx context.Context, w keyprovider.Wrapper, dk []byte, from *keyprovider.Stanza,
+	encCtx map[string]string, popts *keyprovider.Options) (*keyprovider.Stanza, error) {
+	if rw, ok := w.(keyprovider.Rewrapper); ok {
+		s, err := rw.Rewrap(ctx, from, encCtx)
+		switch {
+		case errors.Is(err, awskms.ErrAccessDenied):
+			popts.Warnf("%v; wrapping with kms:Encrypt instead", err)
+		case !errors.Is(err, keyprovider.ErrNotMine):
+			return s, err
+		}
+	}
+	return w.Wrap(ctx, dk, encCtx)
 }
 
 // keepStanzas drops the stanzas whose key id is in remove; naming a key id

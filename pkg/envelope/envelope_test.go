@@ -122,6 +122,30 @@ func TestUnknownStanzaSkipped(t *testing.T) {
 	}
 }
 
+// UnwrapDataKey names the stanza that opened the file, which rewrap hands
+// to a key service to re-encrypt: it must be the identity's own stanza,
+// not the first one in the file.
+func TestUnwrapDataKeyNamesStanza(t *testing.T) {
+	a, b := newKey(t, 1), newKey(t, 2)
+	file := seal(t, []byte("x"), nil, stanzaOnly{}, a, b)
+	h, err := envelope.Parse(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range []keyprovider.Unwrapper{a, b} {
+		dk, from, err := h.UnwrapDataKey(context.Background(), []keyprovider.Unwrapper{id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if from != h.Stanzas[i+1] {
+			t.Errorf("key %d: got stanza %+v, want stanza %d", i, from, i+1)
+		}
+		if got, err := id.Unwrap(context.Background(), from, h.Context); err != nil || !bytes.Equal(got, dk) {
+			t.Errorf("key %d: the stanza does not hold the data key (%v)", i, err)
+		}
+	}
+}
+
 func TestStanzasChangeWithoutTouchingPayload(t *testing.T) {
 	// The payload key derivation covers only the fixed fields, so a header
 	// with other stanzas (re-MACed) must still open the same payload.

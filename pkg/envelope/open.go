@@ -28,6 +28,15 @@ func (h *Header) CheckContext(required map[string]string) error {
 // identity's own but fails is remembered; other stanzas are still tried, and
 // that failure is returned only if none succeeds.
 func (h *Header) DataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]byte, error) {
+	dk, _, err := h.UnwrapDataKey(ctx, ids)
+	return dk, err
+}
+
+// UnwrapDataKey is DataKey that also returns the stanza the data key came
+// from. The header MAC has been checked with that key, so the stanza is
+// known to hold the file's data key: rewrap can re-encrypt it in a key
+// service (keyprovider.Rewrapper) instead of wrapping the key again.
+func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]byte, *keyprovider.Stanza, error) {
 	var firstErr error
 	for _, s := range h.Stanzas {
 		for _, id := range ids {
@@ -43,19 +52,19 @@ func (h *Header) DataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]by
 			}
 			if len(dk) != keyprovider.DataKeySize {
 				clear(dk)
-				return nil, fmt.Errorf("%s stanza holds a %d-byte data key: %w", s.Type, len(dk), ErrMalformed)
+				return nil, nil, fmt.Errorf("%s stanza holds a %d-byte data key: %w", s.Type, len(dk), ErrMalformed)
 			}
 			if err := h.verifyMAC(dk); err != nil {
 				clear(dk)
-				return nil, err
+				return nil, nil, err
 			}
-			return dk, nil
+			return dk, s, nil
 		}
 	}
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, nil, firstErr
 	}
-	return nil, &NoMatchError{Stanzas: h.Stanzas}
+	return nil, nil, &NoMatchError{Stanzas: h.Stanzas}
 }
 
 // Decrypt parses the header from src, checks the required context, unwraps

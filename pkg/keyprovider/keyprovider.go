@@ -46,6 +46,18 @@ type Generator interface {
 	GenerateDataKey(ctx context.Context, encCtx map[string]string) (dataKey []byte, s *Stanza, err error)
 }
 
+// Rewrapper is a Wrapper that can also make its stanza from another
+// recipient's stanza inside the key service, so the data key is not sent
+// to the service again (AWS KMS ReEncrypt). It returns an error wrapping
+// ErrNotMine when it cannot start from that stanza (another backend, a key
+// in another region); the caller then uses Wrap. The caller must know that
+// from holds the file's data key: the result cannot be checked without
+// unwrapping it.
+type Rewrapper interface {
+	Wrapper
+	Rewrap(ctx context.Context, from *Stanza, encCtx map[string]string) (*Stanza, error)
+}
+
 // Unwrapper recovers a data key from a stanza.
 type Unwrapper interface {
 	// Unwrap returns the data key in s. It returns an error wrapping
