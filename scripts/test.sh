@@ -35,16 +35,16 @@ rm -rf "$bin"
 
 echo "== tests"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+summary=$(mktemp)
+trap 'rm -f "$log" "$log.report" "$summary"' EXIT
+go build -o "$log.report" ./internal/testreport
 status=0
-go test -count=1 -race -v ./... >"$log" 2>&1 || status=$?
-grep -aE '^(ok|FAIL|---)|^\s+--- (FAIL|SKIP)|panic:' "$log" | grep -v -- '--- PASS' || true
-passed=$(grep -acE '^\s*--- PASS' "$log" || true)
-failed=$(grep -acE '^\s*--- FAIL' "$log" || true)
-skipped=$(grep -acE '^\s*--- SKIP' "$log" || true)
+go test -count=1 -race -json ./... >"$log" 2>&1 || status=$?
+# testreport prints each package's result, the whole output of every failed
+# test, and the "Tests:" count line; it fails if anything failed.
+"$log.report" <"$log" >"$summary" || status=1
+cat "$summary"
 if [ "$status" -ne 0 ]; then
-  grep -a -B2 -A30 -E '^\s*--- FAIL|^FAIL|panic:' "$log" | head -200 >&2
-  echo "Tests: $passed passed, $failed failed, $skipped skipped"
   exit "$status"
 fi
 
@@ -56,4 +56,4 @@ scripts/demo.sh >/dev/null
 
 echo "== fuzz targets, ${FUZZTIME:=5s} each (the long run is scripts/fuzz.sh)"
 FUZZTIME="$FUZZTIME" scripts/fuzz.sh
-echo "Tests: $passed passed, $failed failed, $skipped skipped"
+tail -n 1 "$summary"
