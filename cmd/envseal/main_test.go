@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -61,9 +63,20 @@ func TestScripts(t *testing.T) {
 				}
 				env.Setenv("KMS_ADDR", srv.Addr)
 			}
+			// Aliases a script creates live on the shared server for the
+			// whole test binary: $RUN makes them unique to this run of the
+			// script, so -count=2 does not find them taken.
+			env.Setenv("RUN", runSuffix())
 			return copyVectors(env.WorkDir)
 		},
 	})
+}
+
+// runSuffix returns a short random name part.
+func runSuffix() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // exitcode N CMD ARGS... runs CMD and asserts its exit status is N.
