@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -92,4 +93,65 @@ func waitExit(t *testing.T, cmd *exec.Cmd, out, errb *bytes.Buffer) result {
 		t.Fatal("envseal exec still running 10s after the signal")
 	}
 	return result{}
+}
+
+// TestExecSweepsKilledRuns: SIGKILL gives envseal exec no chance to remove
+// its --file directory, so the next exec removes it, and nothing else:
+// not a live run's directory, not another pid namespace's, not one of
+// another mode.
+func TestExecSweepsKilledRuns(t *testing.T) {
+	dir := t.TempDir()
+	tmp := t.TempDir()
+	mustRun(t, dir, "keygen", "-o", "k.key")
+	writeFile(t, filepath.Join(dir, "creds"), []byte("secret-credentials-value\n"))
+	mustRun(t, dir, "seal", "-k", "file:k.key", "-o", "creds.sealed", "creds")
+
+	ready := filepath.Join(t.TempDir(), "ready")
+	script := `echo "$CREDS $$" > ` + ready + `.tmp && mv ` + ready + `.tmp ` + ready + `; exec sleep 30`
+	cmd := envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "sh", "-c", script)
+	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	secret, child, _ := strings.Cut(waitForFile(t, ready), " ")
+	cmd.Process.Kill()
+	cmd.Wait()
+	if pid, err := strconv.Atoi(child); err == nil {
+		syscall.Kill(pid, syscall.SIGKILL) // the orphaned sleep
+	}
+	left := filepath.Dir(secret)
+	if _, err := os.Stat(secret); err != nil {
+		t.Fatalf("SIGKILL should have left the secret behind: %v", err)
+	}
+
+	ns, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		t.Fatalf("the sweep needs /proc/self/ns/pid: %v", err)
+	}
+	ns = strings.TrimSuffix(strings.TrimPrefix(ns, "pid:["), "]")
+	keep := map[string]os.FileMode{
+		"envseal-exec-" + ns + "-" + strconv.Itoa(os.Getpid()) + "-1": 0o700, // alive: this test
+		"envseal-exec-1" + ns + "-" + child + "-2":                    0o700, // another namespace
+		"envseal-exec-" + ns + "-" + child + "-3":                     0o755, // not exec's mode
+		"envseal-exec-" + child:                                       0o700, // not the pattern
+	}
+	for name, mode := range keep {
+		if err := os.Mkdir(filepath.Join(tmp, name), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	cmd = envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "true")
+	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("next exec: %v: %s", err, out)
+	}
+	if _, err := os.Stat(left); !os.IsNotExist(err) {
+		t.Errorf("the killed run's directory is still there: %v", err)
+	}
+	for name := range keep {
+		if _, err := os.Stat(filepath.Join(tmp, name)); err != nil {
+			t.Errorf("%s was removed", name)
+		}
+	}
 }

@@ -71,13 +71,16 @@ func secretFileNames(files []fileFlag) ([]string, error) {
 // makeSecretDir creates a 0700 directory: under $TMPDIR when set, else in
 // /dev/shm where it exists (memory, so the secret never reaches a disk and
 // is gone at reboot even if envseal is killed), else the system temp dir.
+// It first removes what killed runs left there (sweepSecretDirs).
 func makeSecretDir() (string, error) {
-	const pattern = "envseal-exec-*"
+	pattern := secretDirPattern()
 	if os.Getenv("TMPDIR") == "" {
+		sweepSecretDirs("/dev/shm")
 		if d, err := os.MkdirTemp("/dev/shm", pattern); err == nil {
 			return d, nil
 		}
 	}
+	sweepSecretDirs(os.TempDir())
 	return os.MkdirTemp("", pattern)
 }
 

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// secretDirPrefix starts the name of every exec --file directory:
+// envseal-exec-NS-PID-RANDOM, NS the pid namespace id (0 if unknown) and
+// PID envseal's. A later run can then tell the directory of a live exec
+// from one left by an exec that was killed (SIGKILL, the OOM killer)
+// before it could remove it.
+const secretDirPrefix = "envseal-exec-"
+
+// secretDirPattern is the os.MkdirTemp pattern for this process's
+// directory.
+func secretDirPattern() string {
+	ns := pidNamespace()
+	if ns == "" {
+		ns = "0"
+	}
+	return secretDirPrefix + ns + "-" + strconv.Itoa(os.Getpid()) + "-*"
+}
+
+// sweepSecretDirs removes, from parent, the directories of exec runs in
+// this pid namespace whose process is gone: the secrets a killed run left
+// behind. It only touches this user's 0700 directories with the full name
+// pattern, and ignores every error: a sweep is a courtesy, never a reason
+// to fail.
+func sweepSecretDirs(parent string) {
+	ns := pidNamespace()
+	if ns == "" {
+		return
+	}
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		pid, ok := secretDirPID(e.Name(), ns)
+		if !ok || !e.IsDir() || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		path := filepath.Join(parent, e.Name())
+		if fi, err := os.Lstat(path); err == nil && ownedPrivateDir(fi) {
+			os.RemoveAll(path)
+		}
+	}
+}
+
+// secretDirPID parses the pid out of envseal-exec-NS-PID-RANDOM when NS is
+// ns.
+func secretDirPID(name, ns string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, secretDirPrefix+ns+"-")
+	if !ok {
+		return 0, false
+	}
+	p, random, ok := strings.Cut(rest, "-")
+	if !ok || random == "" {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(p)
+	return pid, err == nil && pid > 0 && strconv.Itoa(pid) == p
+}
