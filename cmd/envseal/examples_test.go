@@ -43,6 +43,7 @@ var exampleFixtures = map[string]struct {
 		mkdir sealed config
 		echo A=1 | envseal seal --key awskms:///alias/Demo -o sealed/app.env.sealed
 		echo B=2 | envseal seal --key awskms:///alias/Demo -o sealed/db.env.sealed
+		seq 1 100000 | envseal seal --key file:team.key -o app.log.sealed
 		echo data | openssl enc -e -aes256 -k file:///./datakey -iter 1000 -out encrypted-data-file.txt`},
 	"envseal inspect": {setup: `
 		envseal keygen -o team.key 2>/dev/null

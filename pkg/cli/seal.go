@@ -131,6 +131,17 @@ func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.W
 // terminal.
 func transform(ctx context.Context, ios *IOStreams, verb, inPath, outPath string, force bool, mode fs.FileMode,
 	fn func(io.Reader, io.Writer) error) error {
+	return withInputOutput(ios, inPath, outPath, force, mode, func(in *input, out io.Writer) error {
+		pr := withProgress(ios, ctxReader{ctx, in}, in.size(), verb)
+		defer pr.finish()
+		return fn(pr, out)
+	})
+}
+
+// withInputOutput opens inPath (or stdin) and an atomic output at outPath
+// (or stdout), runs fn, and keeps the output only if fn succeeds.
+func withInputOutput(ios *IOStreams, inPath, outPath string, force bool, mode fs.FileMode,
+	fn func(*input, io.Writer) error) error {
 	in, err := openInput(ios, inPath)
 	if err != nil {
 		return err
@@ -147,10 +158,7 @@ func transform(ctx context.Context, ios *IOStreams, verb, inPath, outPath string
 		}
 		out = &output{Writer: f, file: f}
 	}
-	pr := withProgress(ios, ctxReader{ctx, in}, in.size(), verb)
-	err = fn(pr, out)
-	pr.finish()
-	if err != nil {
+	if err := fn(in, out); err != nil {
 		out.abort()
 		return err
 	}
