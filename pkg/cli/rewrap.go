@@ -48,7 +48,10 @@ crash leaves the original as it was. Armored input stays armored.`,
       --remove arn:aws:kms:us-east-1:111122223333:key/0b2ba0b4-6f7c-4a3e-9d1f-3c5e2a7d8f10 --in-place db.sql.sealed
 
   # add a break-glass key, keeping the others
-  envseal rewrap --key file:team.key --add file:breakglass.key --in-place secrets.env.sealed`,
+  envseal rewrap --key file:team.key --add file:breakglass.key --in-place secrets.env.sealed
+
+  # in a pipeline: IN and OUT can be - (standard input and output)
+  envseal rewrap --key file:team.key --add file:breakglass.key -o - - < secrets.env.sealed > secrets.env.sealed.new`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]
@@ -62,7 +65,7 @@ crash leaves the original as it was. Armored input stays armored.`,
 	f.StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` that opens the file now (repeatable; default $ENVSEAL_KEY)")
 	f.StringArrayVar(&opts.Add, "add", nil, "add a recipient `URI` (repeatable)")
 	f.StringArrayVar(&opts.Remove, "remove", nil, "remove the recipients with this `KEY-ID` (repeatable)")
-	f.StringVarP(&opts.Output, "output", "o", "", "write to `FILE`")
+	f.StringVarP(&opts.Output, "output", "o", "", "write to `FILE` (- for standard output)")
 	f.BoolVar(&opts.InPlace, "in-place", false, "replace IN atomically")
 	f.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	return cmd
@@ -104,6 +107,8 @@ func checkRewrapFlags(opts *RewrapOptions) error {
 		return usageErrorf("pass -o FILE or --in-place", "rewrap needs an output")
 	case opts.Input == "-" && opts.InPlace:
 		return usageErrorf("", "--in-place needs a file, not standard input")
+	case opts.Output == "-" && opts.IO.StdoutTTY:
+		return usageErrorf("redirect the output, or pass -o FILE", "refusing to write an envelope to a terminal")
 	}
 	return nil
 }
@@ -177,7 +182,8 @@ func keepStanzas(stanzas []*keyprovider.Stanza, remove []string) ([]*keyprovider
 }
 
 // rewriteFile writes a new header from edit, then the original payload
-// bytes, through an atomic output file. Armor is kept as it was.
+// bytes, through an atomic output file, or to standard output for "-".
+// Armor is kept as it was.
 func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, force bool,
 	edit func(*envelope.Header) (*envelope.Header, error)) error {
 	in, err := openInput(ios, inPath)
@@ -202,6 +208,9 @@ func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, fo
 	hdr, err := nh.Marshal()
 	if err != nil {
 		return err
+	}
+	if outPath == "-" {
+		return writeEnvelope(ios.Out, hdr, src, armored)
 	}
 	f, err := createAtomic(outPath, force, in.mode(0o644))
 	if err != nil {

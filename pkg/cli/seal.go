@@ -84,7 +84,7 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.Output == "" && opts.IO.StdoutTTY && !opts.Armor {
+	if (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Armor {
 		return usageErrorf("pass -o FILE, redirect the output, or use --armor for text", "refusing to write binary data to a terminal")
 	}
 	ws, err := openWrappers(ctx, uris, providerOptions(opts.IO))
