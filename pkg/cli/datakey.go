@@ -68,6 +68,10 @@ envseal seal does all of this for you and keeps the wrapped key in the file.`,
 }
 
 func datakeyRun(ctx context.Context, opts *DatakeyOptions) error {
+	if opts.PlaintextOut == "-" || opts.CiphertextOut == "-" {
+		return usageErrorf("name a file; without these flags the JSON on standard output holds both keys",
+			"--plaintext-out and --ciphertext-out write raw bytes to a file, not to standard output")
+	}
 	if opts.Decrypt {
 		return datakeyDecrypt(ctx, opts)
 	}
