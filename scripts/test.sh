@@ -40,8 +40,9 @@ trap 'rm -f "$log" "$log.report" "$summary"' EXIT
 go build -o "$log.report" ./internal/testreport
 status=0
 go test -count=1 -race -json ./... >"$log" 2>&1 || status=$?
-# testreport prints each package's result, the whole output of every failed
-# test, and the "Tests:" count line; it fails if anything failed.
+# testreport prints each package's result, the output of every failed test
+# (its last 150 lines) and any build or vet errors, and the "Tests:" count
+# line; it fails if anything failed.
 "$log.report" <"$log" >"$summary" || status=1
 cat "$summary"
 if [ "$status" -ne 0 ]; then

@@ -18,20 +18,26 @@ import (
 	"strings"
 )
 
-// event is one line of test2json output.
+// event is one line of go test -json output: a test2json event, or a
+// build event (build-output, build-fail), which names its package by
+// ImportPath and is referred to by a package's FailedBuild.
 type event struct {
-	Action  string
-	Package string
-	Test    string
-	Output  string
-	Elapsed float64
+	Action      string
+	Package     string
+	ImportPath  string
+	Test        string
+	Output      string
+	Elapsed     float64
+	FailedBuild string
 }
 
 // report is what testreport learns from a run.
 type report struct {
 	outputs  map[string]*strings.Builder // "pkg TestName" ("pkg " for the package) -> output
+	builds   map[string]*strings.Builder // ImportPath -> compiler and vet output
 	failed   []string                    // failed tests, in the order they ended
 	failPkgs []string                    // failed packages
+	buildOf  map[string]string           // failed package -> the build that failed it
 	packages []string                    // "ok pkg 1.2s" / "FAIL pkg 3.4s" lines
 	pkgFail  bool
 	passed   int
@@ -51,7 +57,8 @@ func main() {
 }
 
 func read(in io.Reader) (*report, error) {
-	r := &report{outputs: map[string]*strings.Builder{}}
+	r := &report{outputs: map[string]*strings.Builder{}, builds: map[string]*strings.Builder{},
+		buildOf: map[string]string{}}
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
@@ -69,19 +76,17 @@ func read(in io.Reader) (*report, error) {
 func (r *report) add(e event) {
 	key := e.Package + " " + e.Test
 	switch {
+	case e.Action == "build-output":
+		appendTo(r.builds, e.ImportPath, e.Output)
 	case e.Action == "output":
-		b := r.outputs[key]
-		if b == nil {
-			b = &strings.Builder{}
-			r.outputs[key] = b
-		}
-		b.WriteString(e.Output)
+		appendTo(r.outputs, key, e.Output)
 	case e.Test == "" && (e.Action == "pass" || e.Action == "fail"):
 		word := map[string]string{"pass": "ok  ", "fail": "FAIL"}[e.Action]
 		r.packages = append(r.packages, fmt.Sprintf("%s %s %.1fs", word, e.Package, e.Elapsed))
 		if e.Action == "fail" {
 			r.pkgFail = true
 			r.failPkgs = append(r.failPkgs, e.Package)
+			r.buildOf[e.Package] = e.FailedBuild
 		}
 	case e.Test == "":
 		// start, skip (no test files), build-fail and the like: no count
@@ -94,6 +99,15 @@ func (r *report) add(e event) {
 	}
 }
 
+func appendTo(m map[string]*strings.Builder, key, s string) {
+	b := m[key]
+	if b == nil {
+		b = &strings.Builder{}
+		m[key] = b
+	}
+	b.WriteString(s)
+}
+
 func (r *report) print(w io.Writer) {
 	for _, p := range r.packages {
 		fmt.Fprintln(w, p)
@@ -103,10 +117,13 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(w, "\n=== output of failed test %s (%s)\n", test, pkg)
 		fmt.Fprint(w, r.tail(key))
 	}
-	// A package can fail outside any test: TestMain, a panic, a build
-	// error, a race report at exit.
+	// A package can fail outside any test: a build or vet error, TestMain,
+	// a panic, a race report at exit.
 	for _, pkg := range r.failPkgs {
 		fmt.Fprintf(w, "\n=== output of failed package %s, outside its tests\n", pkg)
+		if b := r.builds[r.buildOf[pkg]]; b != nil {
+			fmt.Fprint(w, b.String()) // compiler or vet errors: all of them
+		}
 		fmt.Fprint(w, r.tail(pkg+" "))
 	}
 	fmt.Fprintf(w, "Tests: %d passed, %d failed, %d skipped\n", r.passed, len(r.failed), r.skipped)

@@ -21,6 +21,11 @@ const run = `{"Action":"start","Package":"p/a"}
 {"Action":"fail","Package":"p/a","Elapsed":1.5}
 {"Action":"output","Package":"p/b","Output":"panic: in TestMain\n"}
 {"Action":"fail","Package":"p/b","Elapsed":0.3}
+{"ImportPath":"p/d [p/d.test]","Action":"build-output","Output":"# p/d [p/d.test]\n"}
+{"ImportPath":"p/d [p/d.test]","Action":"build-output","Output":"./d.go:2:23: cannot use \"x\" as int value\n"}
+{"ImportPath":"p/d [p/d.test]","Action":"build-fail"}
+{"Action":"output","Package":"p/d","Output":"FAIL\tp/d [build failed]\n"}
+{"Action":"fail","Package":"p/d","Elapsed":0,"FailedBuild":"p/d [p/d.test]"}
 {"Action":"pass","Package":"p/c","Test":"TestC"}
 {"Action":"pass","Package":"p/c","Elapsed":0.1}
 `
@@ -34,7 +39,8 @@ func TestReport(t *testing.T) {
 	r.print(&out)
 	got := out.String()
 	for _, want := range []string{
-		"FAIL p/a 1.5s\nFAIL p/b 0.3s\nok   p/c 0.1s\n",
+		"FAIL p/a 1.5s\nFAIL p/b 0.3s\nFAIL p/d 0.0s\nok   p/c 0.1s\n",
+		"=== output of failed package p/d, outside its tests\n# p/d [p/d.test]\n./d.go:2:23: cannot use \"x\" as int value\nFAIL\tp/d [build failed]\n",
 		"=== output of failed test TestBad/sub (p/a)\n    sub failed here\n",
 		"=== output of failed test TestBad (p/a)\n    bad_test.go:9: exit 143, want 5\n",
 		"=== output of failed package p/b, outside its tests\npanic: in TestMain\n",
