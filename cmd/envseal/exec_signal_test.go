@@ -95,10 +95,11 @@ func waitExit(t *testing.T, cmd *exec.Cmd, out, errb *bytes.Buffer) result {
 	return result{}
 }
 
-// TestExecSweepsKilledRuns: SIGKILL gives envseal exec no chance to remove
-// its --file directory, so the next exec removes it, and nothing else:
-// not a live run's directory, not another pid namespace's, not one of
-// another mode.
+// TestExecSweepsKilledRuns: SIGKILL gives envseal exec no chance to clean
+// up. The kernel then kills the command too (it must not go on alone with
+// the secrets), and the next exec removes the --file directory, and
+// nothing else: not a live run's directory, not another host's or pid
+// namespace's, not one of another mode.
 func TestExecSweepsKilledRuns(t *testing.T) {
 	dir := t.TempDir()
 	tmp := t.TempDir()
@@ -114,26 +115,32 @@ func TestExecSweepsKilledRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	secret, child, _ := strings.Cut(waitForFile(t, ready), " ")
+	childPID, err := strconv.Atoi(child)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd.Process.Kill()
 	cmd.Wait()
-	if pid, err := strconv.Atoi(child); err == nil {
-		syscall.Kill(pid, syscall.SIGKILL) // the orphaned sleep
+	if !waitGone(childPID, 5*time.Second) {
+		syscall.Kill(childPID, syscall.SIGKILL)
+		t.Error("the command outlived the SIGKILLed envseal")
 	}
-	left := filepath.Dir(secret)
 	if _, err := os.Stat(secret); err != nil {
 		t.Fatalf("SIGKILL should have left the secret behind: %v", err)
 	}
-
-	ns, err := os.Readlink("/proc/self/ns/pid")
-	if err != nil {
-		t.Fatalf("the sweep needs /proc/self/ns/pid: %v", err)
+	left := filepath.Dir(secret)
+	origin := bootID(t) + "-" + pidNamespace(t)
+	want := "envseal-exec-" + origin + "-" + strconv.Itoa(cmd.Process.Pid) + "-"
+	if !strings.HasPrefix(filepath.Base(left), want) {
+		t.Fatalf("directory %s, want a name starting %s", filepath.Base(left), want)
 	}
-	ns = strings.TrimSuffix(strings.TrimPrefix(ns, "pid:["), "]")
+
 	keep := map[string]os.FileMode{
-		"envseal-exec-" + ns + "-" + strconv.Itoa(os.Getpid()) + "-1": 0o700, // alive: this test
-		"envseal-exec-1" + ns + "-" + child + "-2":                    0o700, // another namespace
-		"envseal-exec-" + ns + "-" + child + "-3":                     0o755, // not exec's mode
-		"envseal-exec-" + child:                                       0o700, // not the pattern
+		"envseal-exec-" + origin + "-" + strconv.Itoa(os.Getpid()) + "-1":                       0o700, // alive: this test
+		"envseal-exec-" + bootID(t) + "-1" + pidNamespace(t) + "-" + child + "-2":               0o700, // another namespace
+		"envseal-exec-00000000000000000000000000000000-" + pidNamespace(t) + "-" + child + "-3": 0o700, // another host
+		"envseal-exec-" + origin + "-" + child + "-4":                                           0o755, // not exec's mode
+		"envseal-exec-" + child: 0o700, // not the pattern
 	}
 	for name, mode := range keep {
 		if err := os.Mkdir(filepath.Join(tmp, name), mode); err != nil {
@@ -154,4 +161,36 @@ func TestExecSweepsKilledRuns(t *testing.T) {
 			t.Errorf("%s was removed", name)
 		}
 	}
+}
+
+// waitGone waits until pid has exited: no such process, or a zombie
+// nobody reaped yet.
+func waitGone(pid int, limit time.Duration) bool {
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			return true
+		}
+		_, rest, _ := bytes.Cut(stat, []byte(") "))
+		if len(rest) > 0 && (rest[0] == 'Z' || rest[0] == 'X') {
+			return true
+		}
+	}
+	return false
+}
+
+func bootID(t *testing.T) string {
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		t.Fatalf("the sweep needs the boot id: %v", err)
+	}
+	return strings.ReplaceAll(strings.TrimSpace(string(b)), "-", "")
+}
+
+func pidNamespace(t *testing.T) string {
+	ns, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		t.Fatalf("the sweep needs /proc/self/ns/pid: %v", err)
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(ns, "pid:["), "]")
 }

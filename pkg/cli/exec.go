@@ -34,8 +34,8 @@ inherited environment.
 directory (mode 0700, the file 0600; /dev/shm when $TMPDIR is unset and it
 exists) and sets $NAME to its path: for tools that want a credentials file.
 The directory is removed when CMD exits, also when envseal is stopped by
-SIGINT or SIGTERM; one left by a killed envseal (SIGKILL) is removed by
-the next envseal exec (Linux).
+SIGINT or SIGTERM. If envseal is killed (SIGKILL), Linux kills CMD too,
+and the next envseal exec --file removes the directory.
 
 Every file is opened and authenticated before CMD starts, and every
 --context pair must be in each file. envseal's exit status is CMD's (128+N

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -39,7 +40,11 @@ func runChild(ctx context.Context, ios *IOStreams, argv, env []string) error {
 	if err != nil {
 		return &ExitError{Code: exitNotFound, Err: fmt.Errorf("failed to run %s: %w", argv[0], err)}
 	}
-	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut}
+	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut,
+		SysProcAttr: childAttr()}
+	// The command's parent-death signal is tied to the forking thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwarded...)
 	defer signal.Stop(sigs)

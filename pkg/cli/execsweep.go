@@ -8,30 +8,32 @@ import (
 )
 
 // secretDirPrefix starts the name of every exec --file directory:
-// envseal-exec-NS-PID-RANDOM, NS the pid namespace id (0 if unknown) and
-// PID envseal's. A later run can then tell the directory of a live exec
-// from one left by an exec that was killed (SIGKILL, the OOM killer)
-// before it could remove it.
+// envseal-exec-ORIGIN-PID-RANDOM, ORIGIN where the pid is valid (boot id
+// and pid namespace id, see pidOrigin; "0" if unknown) and PID envseal's.
+// A later run can then tell the directory of a live exec from one left by
+// an exec that was killed (SIGKILL, the OOM killer) before it could remove
+// it. The command exec ran dies with it (see childAttr), so a gone PID
+// means nobody uses the directory any more.
 const secretDirPrefix = "envseal-exec-"
 
 // secretDirPattern is the os.MkdirTemp pattern for this process's
 // directory.
 func secretDirPattern() string {
-	ns := pidNamespace()
-	if ns == "" {
-		ns = "0"
+	origin := pidOrigin()
+	if origin == "" {
+		origin = "0"
 	}
-	return secretDirPrefix + ns + "-" + strconv.Itoa(os.Getpid()) + "-*"
+	return secretDirPrefix + origin + "-" + strconv.Itoa(os.Getpid()) + "-*"
 }
 
-// sweepSecretDirs removes, from parent, the directories of exec runs in
-// this pid namespace whose process is gone: the secrets a killed run left
+// sweepSecretDirs removes, from parent, the directories of exec runs of
+// this boot and pid namespace whose process is gone: the secrets a killed run left
 // behind. It only touches this user's 0700 directories with the full name
 // pattern, and ignores every error: a sweep is a courtesy, never a reason
 // to fail.
 func sweepSecretDirs(parent string) {
-	ns := pidNamespace()
-	if ns == "" {
+	origin := pidOrigin()
+	if origin == "" {
 		return
 	}
 	entries, err := os.ReadDir(parent)
@@ -39,7 +41,7 @@ func sweepSecretDirs(parent string) {
 		return
 	}
 	for _, e := range entries {
-		pid, ok := secretDirPID(e.Name(), ns)
+		pid, ok := secretDirPID(e.Name(), origin)
 		if !ok || !e.IsDir() || pid == os.Getpid() || processAlive(pid) {
 			continue
 		}
@@ -50,10 +52,10 @@ func sweepSecretDirs(parent string) {
 	}
 }
 
-// secretDirPID parses the pid out of envseal-exec-NS-PID-RANDOM when NS is
-// ns.
-func secretDirPID(name, ns string) (int, bool) {
-	rest, ok := strings.CutPrefix(name, secretDirPrefix+ns+"-")
+// secretDirPID parses the pid out of envseal-exec-ORIGIN-PID-RANDOM when
+// ORIGIN is origin.
+func secretDirPID(name, origin string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, secretDirPrefix+origin+"-")
 	if !ok {
 		return 0, false
 	}

@@ -7,10 +7,36 @@ import (
 	"syscall"
 )
 
+// pidOrigin says where this process's pid means something: the kernel's
+// boot id and the pid namespace, "BOOTID-NSID", or "" if either cannot
+// be read. Hosts that share a temp directory (NFS, a volume) and
+// containers on one host must not judge each other's directories by pid:
+// the host's namespace id is the same on every Linux machine, so the boot
+// id (random per boot) is what tells machines apart.
+func pidOrigin() string {
+	boot, ns := bootID(), pidNamespace()
+	if boot == "" || ns == "" {
+		return ""
+	}
+	return boot + "-" + ns
+}
+
+// bootID returns /proc/sys/kernel/random/boot_id without its dashes: 32
+// hex digits, or "".
+func bootID() string {
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return ""
+	}
+	id := strings.ReplaceAll(strings.TrimSpace(string(b)), "-", "")
+	if len(id) != 32 || strings.Trim(id, "0123456789abcdef") != "" {
+		return ""
+	}
+	return id
+}
+
 // pidNamespace returns the id of this process's pid namespace, as in
-// /proc/self/ns/pid ("pid:[4026531836]"), or "" if it cannot be read.
-// A pid means something only within its namespace: containers that share
-// a temp directory must not judge each other's directories by pid.
+// /proc/self/ns/pid ("pid:[4026531836]"), or "".
 func pidNamespace() string {
 	link, err := os.Readlink("/proc/self/ns/pid")
 	if err != nil {

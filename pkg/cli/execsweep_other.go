@@ -4,9 +4,9 @@ package cli
 
 import "os"
 
-// Elsewhere there is no pid namespace id to trust a pid with, so nothing
-// is ever swept: the directory of a killed exec stays where it was.
-func pidNamespace() string { return "" }
+// Elsewhere there is no boot and pid namespace id to trust a pid with, so
+// nothing is ever swept: the directory of a killed exec stays where it was.
+func pidOrigin() string { return "" }
 
 func processAlive(int) bool { return true }
 

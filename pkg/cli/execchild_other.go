@@ -1,0 +1,8 @@
+//go:build !linux
+
+package cli
+
+import "syscall"
+
+// childAttr: only Linux can tie the command's life to envseal's.
+func childAttr() *syscall.SysProcAttr { return nil }
