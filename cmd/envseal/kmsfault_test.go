@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"os/exec"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -44,8 +45,18 @@ func cmdKmsfault(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv("AWS_ENDPOINT_URL_KMS", np.URL)
 		p = np
 	}
-	p.(*kmsfault.Proxy).SetFor(op, kmsfault.Fault(args[0]), n, delay)
+	f, err := kmsfault.ParseFault(args[0])
+	ts.Check(err)
+	if op != "" && !slices.Contains(kmsOps, op) {
+		ts.Fatalf("kmsfault: -op %q is not one of %v", op, kmsOps)
+	}
+	p.(*kmsfault.Proxy).SetFor(op, f, n, delay)
 }
+
+// kmsOps are the KMS operations scripts may name: those envseal sends, and
+// Verify, which it must not (it verifies locally).
+var kmsOps = []string{"CreateAlias", "CreateKey", "Decrypt", "DescribeKey", "Encrypt",
+	"GenerateDataKey", "GetPublicKey", "ReEncrypt", "Sign", "Verify"}
 
 // kmscalls OP N asserts that N requests for OP went through the proxy
 // since the last kmsfault: retries are bounded in number, not only in time.
@@ -55,6 +66,9 @@ func cmdKmscalls(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	want, err := strconv.Atoi(args[1])
 	ts.Check(err)
+	if !slices.Contains(kmsOps, args[0]) { // a typo would count 0 and pass
+		ts.Fatalf("kmscalls: %q is not one of %v", args[0], kmsOps)
+	}
 	p, ok := proxies.Load(ts)
 	if !ok {
 		ts.Fatalf("kmscalls before kmsfault")

@@ -44,7 +44,20 @@ const (
 	// policy or IAM policy does not allow the operation; local-kms has no
 	// policies to deny with.
 	Deny Fault = "deny"
+	// NotFound answers 400 NotFoundException, as KMS does for a key it
+	// does not know (another account, another endpoint).
+	NotFound Fault = "notfound"
 )
+
+// ParseFault returns the Fault named s, so that a mistyped name fails a
+// test instead of never firing.
+func ParseFault(s string) (Fault, error) {
+	switch f := Fault(s); f {
+	case Pass, Throttle, Internal, Slow, Drop, Deny, NotFound:
+		return f, nil
+	}
+	return "", fmt.Errorf("kmsfault: unknown fault %q", s)
+}
 
 // maxDelay bounds Slow, so a mistaken test cannot park a request for long.
 const maxDelay = 5 * time.Minute
@@ -142,6 +155,8 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, "ThrottlingException", "Rate exceeded")
 	case Internal:
 		apiError(w, http.StatusInternalServerError, "KMSInternalException", "injected internal error")
+	case NotFound:
+		apiError(w, http.StatusBadRequest, "NotFoundException", "injected: key does not exist")
 	case Deny:
 		apiError(w, http.StatusBadRequest, "AccessDeniedException", "injected: not authorized to perform kms:"+op)
 	case Drop:
