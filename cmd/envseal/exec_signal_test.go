@@ -96,9 +96,10 @@ func waitExit(t *testing.T, cmd *exec.Cmd, out, errb *bytes.Buffer) result {
 }
 
 // TestExecSweepsKilledRuns: SIGKILL gives envseal exec no chance to clean
-// up. The kernel then kills the command too (it must not go on alone with
-// the secrets), and the next exec removes the --file directory, and
-// nothing else: not a live run's directory, not another host's or pid
+// up. The kernel kills the command with it; a process the command started
+// lives on, and the --file directory stays while it does (it inherited the
+// directory's lock). Once it is gone too, the next exec removes the
+// directory, and nothing else: not a live run's, not another host's or pid
 // namespace's, not one of another mode.
 func TestExecSweepsKilledRuns(t *testing.T) {
 	dir := t.TempDir()
@@ -106,33 +107,52 @@ func TestExecSweepsKilledRuns(t *testing.T) {
 	mustRun(t, dir, "keygen", "-o", "k.key")
 	writeFile(t, filepath.Join(dir, "creds"), []byte("secret-credentials-value\n"))
 	mustRun(t, dir, "seal", "-k", "file:k.key", "-o", "creds.sealed", "creds")
+	exec := func() {
+		t.Helper()
+		cmd := envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "true")
+		cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("exec: %v: %s", err, out)
+		}
+	}
 
+	// sh (the command) runs a second sh in the foreground, as deploy
+	// scripts run their tools; each says its pid once it is running.
 	ready := filepath.Join(t.TempDir(), "ready")
-	script := `echo "$CREDS $$" > ` + ready + `.tmp && mv ` + ready + `.tmp ` + ready + `; exec sleep 30`
+	inner := `echo $$ > ` + ready + `.inner; exec sleep 30`
+	script := `echo "$CREDS $$" > ` + ready + `.tmp && mv ` + ready + `.tmp ` + ready + `; sh -c '` + inner + `'`
 	cmd := envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "sh", "-c", script)
 	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	secret, child, _ := strings.Cut(waitForFile(t, ready), " ")
-	childPID, err := strconv.Atoi(child)
-	if err != nil {
-		t.Fatal(err)
+	childPID, err1 := strconv.Atoi(child)
+	innerPID, err2 := strconv.Atoi(waitForFile(t, ready+".inner"))
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
 	}
+	t.Cleanup(func() { syscall.Kill(innerPID, syscall.SIGKILL) })
 	cmd.Process.Kill()
 	cmd.Wait()
 	if !waitGone(childPID, 5*time.Second) {
 		syscall.Kill(childPID, syscall.SIGKILL)
 		t.Error("the command outlived the SIGKILLed envseal")
 	}
-	if _, err := os.Stat(secret); err != nil {
-		t.Fatalf("SIGKILL should have left the secret behind: %v", err)
-	}
 	left := filepath.Dir(secret)
 	origin := bootID(t) + "-" + pidNamespace(t)
 	want := "envseal-exec-" + origin + "-" + strconv.Itoa(cmd.Process.Pid) + "-"
 	if !strings.HasPrefix(filepath.Base(left), want) {
 		t.Fatalf("directory %s, want a name starting %s", filepath.Base(left), want)
+	}
+
+	exec()
+	if _, err := os.Stat(secret); err != nil {
+		t.Fatalf("the sweep removed the secret of a process still running: %v", err)
+	}
+	syscall.Kill(innerPID, syscall.SIGKILL)
+	if !waitGone(innerPID, 5*time.Second) {
+		t.Fatal("sleep survived SIGKILL")
 	}
 
 	keep := map[string]os.FileMode{
@@ -147,12 +167,7 @@ func TestExecSweepsKilledRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-
-	cmd = envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "true")
-	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("next exec: %v: %s", err, out)
-	}
+	exec()
 	if _, err := os.Stat(left); !os.IsNotExist(err) {
 		t.Errorf("the killed run's directory is still there: %v", err)
 	}

@@ -34,8 +34,10 @@ inherited environment.
 directory (mode 0700, the file 0600; /dev/shm when $TMPDIR is unset and it
 exists) and sets $NAME to its path: for tools that want a credentials file.
 The directory is removed when CMD exits, also when envseal is stopped by
-SIGINT or SIGTERM. If envseal is killed (SIGKILL), Linux kills CMD too,
-and the next envseal exec --file removes the directory.
+SIGINT or SIGTERM. If envseal is killed (SIGKILL), Linux kills CMD too
+(not the processes CMD started), and the next envseal exec --file removes
+the directory once none of them holds it: CMD inherits a lock on it as
+descriptor 3.
 
 Every file is opened and authenticated before CMD starts, and every
 --context pair must be in each file. envseal's exit status is CMD's (128+N
@@ -106,7 +108,7 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	defer dir.remove()
 	env := append(os.Environ(), vars...)
 	env = append(env, dir.vars...)
-	return runChild(ctx, opts.IO, opts.Command, env)
+	return runChild(ctx, opts.IO, opts.Command, env, dir.inherit())
 }
 
 func execIdentities(ctx context.Context, opts *ExecOptions) ([]keyprovider.Unwrapper, error) {

@@ -33,15 +33,16 @@ const (
 	exitNotFound  = 127
 )
 
-// runChild runs argv with env and the given streams, forwards signals to
-// it, and returns its exit status as an *ExitError (nil for 0).
-func runChild(ctx context.Context, ios *IOStreams, argv, env []string) error {
+// runChild runs argv with env, the given streams and extra inherited files
+// (descriptors 3 and up), forwards signals to it, and returns its exit
+// status as an *ExitError (nil for 0).
+func runChild(ctx context.Context, ios *IOStreams, argv, env []string, extra []*os.File) error {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		return &ExitError{Code: exitNotFound, Err: fmt.Errorf("failed to run %s: %w", argv[0], err)}
 	}
 	cmd := &exec.Cmd{Path: path, Args: argv, Env: env, Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut,
-		SysProcAttr: childAttr()}
+		ExtraFiles: extra, SysProcAttr: childAttr()}
 	// The command's parent-death signal is tied to the forking thread.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()

@@ -13,6 +13,7 @@ import (
 // secretDir is exec's private directory for --file secrets.
 type secretDir struct {
 	path string   // "" when there is none
+	lock *os.File // the directory, share-locked while in use (lockSecretDir), or nil
 	vars []string // NAME=PATH for the child
 }
 
@@ -21,6 +22,18 @@ func (d *secretDir) remove() {
 	if d.path != "" {
 		os.RemoveAll(d.path)
 	}
+	if d.lock != nil {
+		d.lock.Close()
+	}
+}
+
+// inherit returns the files the command inherits: the directory's lock,
+// so that the lock lasts as long as any process that may use the files.
+func (d *secretDir) inherit() []*os.File {
+	if d.lock == nil {
+		return nil
+	}
+	return []*os.File{d.lock}
 }
 
 // writeSecretFiles decrypts each --file into one fresh private directory.
@@ -38,6 +51,7 @@ func writeSecretFiles(ctx context.Context, ios *IOStreams, files []fileFlag, ids
 	if d.path, err = makeSecretDir(); err != nil {
 		return nil, fmt.Errorf("failed to create a private temp directory: %w", err)
 	}
+	d.lock = lockSecretDir(d.path)
 	for i, f := range files {
 		p := filepath.Join(d.path, names[i])
 		if err := decryptToFile(ctx, ios, f.path, p, ids, required); err != nil {

@@ -12,8 +12,9 @@ import (
 // and pid namespace id, see pidOrigin; "0" if unknown) and PID envseal's.
 // A later run can then tell the directory of a live exec from one left by
 // an exec that was killed (SIGKILL, the OOM killer) before it could remove
-// it. The command exec ran dies with it (see childAttr), so a gone PID
-// means nobody uses the directory any more.
+// it. A gone PID is not enough: processes the command started may outlive
+// envseal and still read the files, so the directory is also locked for
+// as long as any of them holds it (lockSecretDir).
 const secretDirPrefix = "envseal-exec-"
 
 // secretDirPattern is the os.MkdirTemp pattern for this process's
@@ -27,10 +28,10 @@ func secretDirPattern() string {
 }
 
 // sweepSecretDirs removes, from parent, the directories of exec runs of
-// this boot and pid namespace whose process is gone: the secrets a killed run left
-// behind. It only touches this user's 0700 directories with the full name
-// pattern, and ignores every error: a sweep is a courtesy, never a reason
-// to fail.
+// this boot and pid namespace whose envseal is gone and whose lock nobody
+// holds: the secrets a killed run left behind. It only touches this user's
+// 0700 directories with the full name pattern, and ignores every error: a
+// sweep is a courtesy, never a reason to fail.
 func sweepSecretDirs(parent string) {
 	origin := pidOrigin()
 	if origin == "" {
@@ -45,10 +46,7 @@ func sweepSecretDirs(parent string) {
 		if !ok || !e.IsDir() || pid == os.Getpid() || processAlive(pid) {
 			continue
 		}
-		path := filepath.Join(parent, e.Name())
-		if fi, err := os.Lstat(path); err == nil && ownedPrivateDir(fi) {
-			os.RemoveAll(path)
-		}
+		removeUnused(filepath.Join(parent, e.Name()))
 	}
 }
 

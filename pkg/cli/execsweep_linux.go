@@ -50,6 +50,44 @@ func pidNamespace() string {
 	return id
 }
 
+// lockSecretDir opens dir and takes a shared flock on it, or returns nil
+// (a file system without flock: the sweep cannot lock it either, and so
+// never removes it). The descriptor is passed to the command, and from it
+// to every process it starts that does not close it, so the lock is held
+// for as long as envseal or any of them may use the files: a sweep takes
+// the directory only once it can lock it exclusively.
+func lockSecretDir(dir string) *os.File {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil
+	}
+	return f
+}
+
+// removeUnused removes the directory at path if it is one exec made (this
+// user's, 0700, not a symlink) and no process holds its lock. The
+// exclusive lock is held during the removal, so a run cannot start using
+// it meanwhile (none would: a directory is never reused).
+func removeUnused(path string) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_DIRECTORY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !ownedPrivateDir(fi) {
+		return
+	}
+	if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+		return
+	}
+	os.RemoveAll(path)
+}
+
 // processAlive reports whether a process with this pid exists. EPERM means
 // it does, under another user; only ESRCH says it is gone.
 func processAlive(pid int) bool {
@@ -57,9 +95,9 @@ func processAlive(pid int) bool {
 	return !errors.Is(err, syscall.ESRCH)
 }
 
-// ownedPrivateDir reports whether fi is a real directory (not a symlink)
-// of this user with mode 0700: what makeSecretDir creates, and nothing a
-// sweep may remove on someone else's behalf.
+// ownedPrivateDir reports whether fi is a directory of this user with
+// mode 0700: what makeSecretDir creates, and nothing a sweep may remove on
+// someone else's behalf.
 func ownedPrivateDir(fi os.FileInfo) bool {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	return ok && fi.IsDir() && fi.Mode().Perm() == 0o700 && int(st.Uid) == os.Getuid()

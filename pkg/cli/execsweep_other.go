@@ -10,4 +10,6 @@ func pidOrigin() string { return "" }
 
 func processAlive(int) bool { return true }
 
-func ownedPrivateDir(os.FileInfo) bool { return false }
+func lockSecretDir(string) *os.File { return nil }
+
+func removeUnused(string) {}
