@@ -119,7 +119,7 @@ func TestExecSweepsKilledRuns(t *testing.T) {
 	// sh (the command) runs a second sh in the foreground, as deploy
 	// scripts run their tools; each says its pid once it is running.
 	ready := filepath.Join(t.TempDir(), "ready")
-	inner := `echo $$ > ` + ready + `.inner; exec sleep 30`
+	inner := `echo $$ > ` + ready + `.itmp && mv ` + ready + `.itmp ` + ready + `.inner; exec sleep 30`
 	script := `echo "$CREDS $$" > ` + ready + `.tmp && mv ` + ready + `.tmp ` + ready + `; sh -c '` + inner + `'`
 	cmd := envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "sh", "-c", script)
 	cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
