@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -41,14 +40,7 @@ func TestVectors(t *testing.T) {
 	if *updateVectors {
 		writeVectors(t)
 	}
-	data, err := os.ReadFile(filepath.Join(vectorDir, "vectors.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vs []vector
-	if err := json.Unmarshal(data, &vs); err != nil {
-		t.Fatal(err)
-	}
+	vs := loadVectors(t)
 	if len(vs) < 10 {
 		t.Fatalf("only %d vectors", len(vs))
 	}
