@@ -7,6 +7,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
@@ -23,42 +24,18 @@ func newKey(t testing.TB, seed byte) *localkey.Key {
 	return k
 }
 
-func seal(t testing.TB, p []byte, encCtx map[string]string, keys ...keyprovider.Wrapper) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w, err := envelope.Encrypt(context.Background(), &buf, keys, encCtx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(p); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func open(file []byte, required map[string]string, ids ...keyprovider.Unwrapper) ([]byte, error) {
-	_, r, err := envelope.Decrypt(context.Background(), bytes.NewReader(file), ids, required)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(r)
-}
-
 func TestRoundTripMultipleRecipients(t *testing.T) {
 	a, b, c := newKey(t, 1), newKey(t, 2), newKey(t, 3)
 	p := bytes.Repeat([]byte("secret "), 5000)
 	ctx := map[string]string{"app": "billing", "env": "prod"}
-	file := seal(t, p, ctx, a, b)
+	file := sealtest.Seal(t, p, ctx, a, b)
 	for name, id := range map[string]*localkey.Key{"first": a, "second": b} {
-		got, err := open(file, ctx, id)
+		got, err := sealtest.Open(context.Background(), file, ctx, id)
 		if err != nil || !bytes.Equal(got, p) {
 			t.Errorf("%s recipient: %v", name, err)
 		}
 	}
-	_, err := open(file, nil, c)
+	_, err := sealtest.Open(context.Background(), file, nil, c)
 	var nm *envelope.NoMatchError
 	if !errors.As(err, &nm) || len(nm.Stanzas) != 2 {
 		t.Fatalf("non-recipient: err = %v, want NoMatchError listing 2 stanzas", err)
@@ -67,7 +44,7 @@ func TestRoundTripMultipleRecipients(t *testing.T) {
 
 func TestRequiredContext(t *testing.T) {
 	k := newKey(t, 1)
-	file := seal(t, []byte("x"), map[string]string{"env": "prod", "app": "a"}, k)
+	file := sealtest.Seal(t, []byte("x"), map[string]string{"env": "prod", "app": "a"}, k)
 	tests := []struct {
 		name     string
 		required map[string]string
@@ -80,7 +57,7 @@ func TestRequiredContext(t *testing.T) {
 		{"missing key", map[string]string{"team": "x"}, false},
 	}
 	for _, tt := range tests {
-		_, err := open(file, tt.required, k)
+		_, err := sealtest.Open(context.Background(), file, tt.required, k)
 		var ce *envelope.ContextError
 		if tt.ok != (err == nil) || (!tt.ok && !errors.As(err, &ce)) {
 			t.Errorf("%s: err = %v", tt.name, err)
@@ -91,7 +68,7 @@ func TestRequiredContext(t *testing.T) {
 func TestHeaderTamperingRejected(t *testing.T) {
 	k := newKey(t, 1)
 	p := bytes.Repeat([]byte{7}, 3*stream.ChunkSize)
-	file := seal(t, p, map[string]string{"k": "v"}, k)
+	file := sealtest.Seal(t, p, map[string]string{"k": "v"}, k)
 	h, err := envelope.Parse(bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +76,7 @@ func TestHeaderTamperingRejected(t *testing.T) {
 	for i := int64(0); i < h.Size()+stream.PrefixSize; i++ {
 		bad := bytes.Clone(file)
 		bad[i] ^= 0x20
-		got, err := open(bad, nil, k)
+		got, err := sealtest.Open(context.Background(), bad, nil, k)
 		if err == nil || len(got) != 0 {
 			t.Fatalf("header byte %d flipped: err = %v, released %d bytes", i, err, len(got))
 		}
@@ -115,8 +92,8 @@ func (stanzaOnly) Wrap(context.Context, []byte, map[string]string) (*keyprovider
 
 func TestUnknownStanzaSkipped(t *testing.T) {
 	k := newKey(t, 1)
-	file := seal(t, []byte("hello"), nil, stanzaOnly{}, k)
-	got, err := open(file, nil, k)
+	file := sealtest.Seal(t, []byte("hello"), nil, stanzaOnly{}, k)
+	got, err := sealtest.Open(context.Background(), file, nil, k)
 	if err != nil || string(got) != "hello" {
 		t.Fatalf("open with an unknown stanza first: %q, %v", got, err)
 	}
@@ -127,7 +104,7 @@ func TestUnknownStanzaSkipped(t *testing.T) {
 // not the first one in the file.
 func TestUnwrapDataKeyNamesStanza(t *testing.T) {
 	a, b := newKey(t, 1), newKey(t, 2)
-	file := seal(t, []byte("x"), nil, stanzaOnly{}, a, b)
+	file := sealtest.Seal(t, []byte("x"), nil, stanzaOnly{}, a, b)
 	h, err := envelope.Parse(bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +127,7 @@ func TestStanzasChangeWithoutTouchingPayload(t *testing.T) {
 	// The payload key derivation covers only the fixed fields, so a header
 	// with other stanzas (re-MACed) must still open the same payload.
 	a, b := newKey(t, 1), newKey(t, 2)
-	file := seal(t, []byte("payload"), map[string]string{"x": "y"}, a)
+	file := sealtest.Seal(t, []byte("payload"), map[string]string{"x": "y"}, a)
 	h, err := envelope.Parse(bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
@@ -172,16 +149,16 @@ func TestStanzasChangeWithoutTouchingPayload(t *testing.T) {
 		t.Fatal(err)
 	}
 	rewrapped := append(hdr, file[h.Size():]...)
-	if got, err := open(rewrapped, nil, b); err != nil || string(got) != "payload" {
+	if got, err := sealtest.Open(context.Background(), rewrapped, nil, b); err != nil || string(got) != "payload" {
 		t.Fatalf("new recipient: %q, %v", got, err)
 	}
-	if _, err := open(rewrapped, nil, a); err == nil {
+	if _, err := sealtest.Open(context.Background(), rewrapped, nil, a); err == nil {
 		t.Fatal("removed recipient still opens the file")
 	}
 }
 
 func TestParseErrors(t *testing.T) {
-	valid := seal(t, []byte("x"), nil, newKey(t, 1))
+	valid := sealtest.Seal(t, []byte("x"), nil, newKey(t, 1))
 	var uv *envelope.UnsupportedVersionError
 	tests := []struct {
 		name  string
@@ -232,7 +209,7 @@ func TestInvalidContextRefusedWhenSealing(t *testing.T) {
 func TestDecryptAt(t *testing.T) {
 	k := newKey(t, 1)
 	p := bytes.Repeat([]byte("0123456789abcdef"), 5000)
-	file := seal(t, p, map[string]string{"a": "b"}, k)
+	file := sealtest.Seal(t, p, map[string]string{"a": "b"}, k)
 	_, ra, err := envelope.DecryptAt(context.Background(), bytes.NewReader(file), int64(len(file)), []keyprovider.Unwrapper{k}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -2,17 +2,18 @@ package envelope_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/pkg/envelope"
-	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
 // FuzzParse checks that the parser never panics, never reads past its
 // limit, and is canonical: whatever it accepts re-encodes to the same bytes.
 func FuzzParse(f *testing.F) {
-	f.Add(seal(f, []byte("x"), map[string]string{"a": "b"}, newKey(f, 1)))
-	f.Add(seal(f, nil, nil, newKey(f, 1), newKey(f, 2)))
+	f.Add(sealtest.Seal(f, []byte("x"), map[string]string{"a": "b"}, newKey(f, 1)))
+	f.Add(sealtest.Seal(f, nil, nil, newKey(f, 1), newKey(f, 2)))
 	f.Add([]byte("ENVSEAL\x01\x01\x00\x01\x04file\x00\x01a\x00\x01z"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := envelope.Parse(bytes.NewReader(data))
@@ -39,9 +40,9 @@ func FuzzParse(f *testing.F) {
 func FuzzDecrypt(f *testing.F) {
 	k := newKey(f, 1)
 	want := bytes.Repeat([]byte("z"), 100)
-	f.Add(seal(f, want, map[string]string{"a": "b"}, k))
+	f.Add(sealtest.Seal(f, want, map[string]string{"a": "b"}, k))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := open(data, nil, []keyprovider.Unwrapper{k}...)
+		got, err := sealtest.Open(context.Background(), data, nil, k)
 		if err == nil && !bytes.Equal(got, want) {
 			t.Fatal("a mutated file opened to other plaintext")
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
@@ -17,7 +18,7 @@ import (
 func FuzzDecryptAt(f *testing.F) {
 	k := newKey(f, 1)
 	want := bytes.Repeat([]byte("z"), 100)
-	f.Add(seal(f, want, map[string]string{"a": "b"}, k), uint16(7))
+	f.Add(sealtest.Seal(f, want, map[string]string{"a": "b"}, k), uint16(7))
 	f.Fuzz(func(t *testing.T, data []byte, off uint16) {
 		_, ra, err := envelope.DecryptAt(context.Background(), bytes.NewReader(data), int64(len(data)),
 			[]keyprovider.Unwrapper{k}, nil)

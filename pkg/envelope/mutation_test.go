@@ -2,6 +2,7 @@ package envelope_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
@@ -103,7 +105,7 @@ func newMutator(t *testing.T, v vector) *mutator {
 	if m.file, err = os.ReadFile(filepath.Join(vectorDir, v.File)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := decryptAll(m.file, m.ids, v.RequireContext)
+	got, err := sealtest.Open(context.Background(), m.file, v.RequireContext, m.ids...)
 	m.opens = err == nil
 	if m.opens && !bytes.Equal(got, m.truth) {
 		t.Fatal("truePlaintext does not match what the vector opens to")
@@ -164,7 +166,7 @@ func (m *mutator) check(what string, mutant []byte) {
 				t.Fatalf("%s: panic: %v", what, r)
 			}
 		}()
-		released, err = decryptAll(mutant, m.ids, m.v.RequireContext)
+		released, err = sealtest.Open(context.Background(), mutant, m.v.RequireContext, m.ids...)
 	})
 	m.peak = max(m.peak, alloc)
 	switch {

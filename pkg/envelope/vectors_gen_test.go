@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
@@ -31,7 +32,7 @@ func writeVectors(t *testing.T) {
 	a, b := keys["key-a.key"], keys["key-b.key"]
 	ctx := map[string]string{"app": "billing", "env": "prod"}
 	three := pattern(2*stream.ChunkSize + 1000)
-	base := seal(t, three, ctx, a)
+	base := sealtest.Seal(t, three, ctx, a)
 	hdr, _ := envelope.Parse(bytes.NewReader(base))
 	c0 := int(hdr.Size()) + stream.PrefixSize
 	c1 := c0 + stream.EncChunkSize
@@ -44,12 +45,12 @@ func writeVectors(t *testing.T) {
 		vs = append(vs, vector{Name: name, File: name + ".sealed", Keys: keyNames, RequireContext: req,
 			Outcome: outcome, ReleasedSHA256: hex.EncodeToString(sum[:]), ReleasedLength: len(released), Description: desc})
 	}
-	add("empty", "empty plaintext: one empty final chunk", seal(t, nil, nil, a), []string{"key-a.key"}, nil, "ok", nil)
-	add("one-byte", "single byte", seal(t, []byte("x"), nil, a), []string{"key-a.key"}, nil, "ok", []byte("x"))
+	add("empty", "empty plaintext: one empty final chunk", sealtest.Seal(t, nil, nil, a), []string{"key-a.key"}, nil, "ok", nil)
+	add("one-byte", "single byte", sealtest.Seal(t, []byte("x"), nil, a), []string{"key-a.key"}, nil, "ok", []byte("x"))
 	full := pattern(stream.ChunkSize)
-	add("exact-chunk", "16384 bytes: a full chunk then an empty final chunk", seal(t, full, nil, a), []string{"key-a.key"}, nil, "ok", full)
+	add("exact-chunk", "16384 bytes: a full chunk then an empty final chunk", sealtest.Seal(t, full, nil, a), []string{"key-a.key"}, nil, "ok", full)
 	add("three-chunks-context", "two full chunks and a short one, with context", base, []string{"key-a.key"}, ctx, "ok", three)
-	two := seal(t, three, ctx, a, b)
+	two := sealtest.Seal(t, three, ctx, a, b)
 	add("two-recipients", "sealed for key-a and key-b, opened with key-b", two, []string{"key-b.key"}, nil, "ok", three)
 	add("wrong-key", "sealed for key-a and key-b, opened with key-c", two, []string{"key-c.key"}, nil, "no-matching-key", nil)
 	add("context-mismatch", "requires env=dev, file has env=prod", base, []string{"key-a.key"}, map[string]string{"env": "dev"}, "context-mismatch", nil)
@@ -65,7 +66,7 @@ func writeVectors(t *testing.T) {
 	v2 := bytes.Clone(base)
 	v2[7] = 2
 	add("version-2", "format version byte set to 2", v2, []string{"key-a.key"}, nil, "unsupported-version", nil)
-	add("unknown-stanza", "a stanza of an unknown type before the key-a stanza", seal(t, []byte("ok"), nil, stanzaOnly{}, a), []string{"key-a.key"}, nil, "ok", []byte("ok"))
+	add("unknown-stanza", "a stanza of an unknown type before the key-a stanza", sealtest.Seal(t, []byte("ok"), nil, stanzaOnly{}, a), []string{"key-a.key"}, nil, "ok", []byte("ok"))
 	data, _ := json.MarshalIndent(vs, "", "  ")
 	write(t, "vectors.json", append(data, '\n'))
 }

@@ -1,17 +1,16 @@
 package envelope_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
@@ -62,7 +61,7 @@ func checkVector(t *testing.T, v vector) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	released, err := decryptAll(file, ids, v.RequireContext)
+	released, err := sealtest.Open(context.Background(), file, v.RequireContext, ids...)
 	if got := outcome(err); got != v.Outcome {
 		t.Errorf("outcome %q (%v), want %q", got, err, v.Outcome)
 	}
@@ -70,14 +69,6 @@ func checkVector(t *testing.T, v vector) {
 	if hex.EncodeToString(sum[:]) != v.ReleasedSHA256 || len(released) != v.ReleasedLength {
 		t.Errorf("released %d bytes with another hash than the vector's %d", len(released), v.ReleasedLength)
 	}
-}
-
-func decryptAll(file []byte, ids []keyprovider.Unwrapper, required map[string]string) ([]byte, error) {
-	_, r, err := envelope.Decrypt(context.Background(), bytes.NewReader(file), ids, required)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(r)
 }
 
 // outcome classifies an error into the vocabulary of vectors.json.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -13,7 +14,7 @@ import (
 func TestDiscovery(t *testing.T) {
 	testkms.Get(t)
 	arn := newKey(t)
-	file := seal(t, plaintext, map[string]string{"d": "1"}, openKey(t, "awskms:///"+arn))
+	file := sealtest.Seal(t, plaintext, map[string]string{"d": "1"}, openKey(t, "awskms:///"+arn))
 
 	tests := []struct {
 		name  string
@@ -31,7 +32,7 @@ func TestDiscovery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = openFile(t.Context(), file, d)
+			_, err = sealtest.Open(t.Context(), file, nil, d)
 			var nm *envelope.NoMatchError
 			switch {
 			case tt.opens:
@@ -49,7 +50,7 @@ func TestDiscovery(t *testing.T) {
 // default region is.
 func TestDiscoveryUsesStanzaRegion(t *testing.T) {
 	srv := testkms.Get(t)
-	file := seal(t, plaintext, nil, openKey(t, srv.URI(testkms.DemoAlias)))
+	file := sealtest.Seal(t, plaintext, nil, openKey(t, srv.URI(testkms.DemoAlias)))
 	var rec testkms.Recorder
 	opts := &keyprovider.Options{AWSRegion: "eu-west-3"}
 	d, err := awskms.NewDiscovery(t.Context(), opts, nil, rec.Option())

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -20,7 +21,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 	encCtx := map[string]string{"app": "billing", "env": "prod"}
 	var rec testkms.Recorder
 	sealer := openKey(t, srv.URI(testkms.DemoAlias), rec.Option())
-	file := seal(t, plaintext, encCtx, sealer)
+	file := sealtest.Seal(t, plaintext, encCtx, sealer)
 
 	if n := rec.Count("GenerateDataKey"); n != 1 {
 		t.Errorf("%d GenerateDataKey calls, want 1", n)
@@ -63,7 +64,7 @@ func TestKMSAndLocalRecipients(t *testing.T) {
 		t.Fatal(err)
 	}
 	encCtx := map[string]string{"purpose": "multi"}
-	file := seal(t, plaintext, encCtx, demo, second, local)
+	file := sealtest.Seal(t, plaintext, encCtx, demo, second, local)
 
 	if g, e := rec.Count("GenerateDataKey"), rec.Count("Encrypt"); g != 1 || e != 1 {
 		t.Errorf("GenerateDataKey %d, Encrypt %d: want 1 and 1 (calls %v)", g, e, rec.Calls())
@@ -91,12 +92,12 @@ func TestWrongContextRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := seal(t, plaintext, map[string]string{"env": "prod"}, k, local)
+	file := sealtest.Seal(t, plaintext, map[string]string{"env": "prod"}, k, local)
 	changed := editHeader(t, file, func(h *envelope.Header) { h.Context["env"] = "dev" })
 
-	_, err = openFile(t.Context(), changed, k)
+	_, err = sealtest.Open(t.Context(), changed, nil, k)
 	wantKind(t, err, awskms.ErrInvalidCiphertext)
-	_, err = openFile(t.Context(), changed, local)
+	_, err = sealtest.Open(t.Context(), changed, nil, local)
 	if !errors.Is(err, envelope.ErrHeaderMAC) {
 		t.Errorf("local key on changed context: %v, want ErrHeaderMAC", err)
 	}
@@ -109,7 +110,7 @@ func TestWrongContextRejected(t *testing.T) {
 func TestTamperedWrappedKeyRejected(t *testing.T) {
 	srv := testkms.Get(t)
 	k := openKey(t, srv.URI(testkms.DemoAlias))
-	file := seal(t, plaintext, map[string]string{"a": "b"}, k)
+	file := sealtest.Seal(t, plaintext, map[string]string{"a": "b"}, k)
 	// Flip a bit of the blob's authentication tag. (local-kms does not
 	// authenticate the key reference at the start of its blobs, as AWS
 	// does, so a flip there would go unnoticed by the server; the header
@@ -118,7 +119,7 @@ func TestTamperedWrappedKeyRejected(t *testing.T) {
 		b := h.Stanzas[0].Body
 		b[len(b)-1] ^= 1
 	})
-	got, err := openFile(t.Context(), tampered, k)
+	got, err := sealtest.Open(t.Context(), tampered, nil, k)
 	e := wantKind(t, err, awskms.ErrInvalidCiphertext)
 	if got != nil {
 		t.Error("plaintext released")
@@ -133,15 +134,15 @@ func TestTamperedWrappedKeyRejected(t *testing.T) {
 func TestAliasResolvedOnce(t *testing.T) {
 	srv := testkms.Get(t)
 	other := openKey(t, "awskms:///"+newKey(t))
-	demoFile := seal(t, plaintext, nil, openKey(t, srv.URI(testkms.DemoAlias)))
-	otherFile := seal(t, plaintext, nil, other)
+	demoFile := sealtest.Seal(t, plaintext, nil, openKey(t, srv.URI(testkms.DemoAlias)))
+	otherFile := sealtest.Seal(t, plaintext, nil, other)
 
 	var rec testkms.Recorder
 	k := openKey(t, srv.URI(testkms.DemoAlias), rec.Option())
 	for range 3 {
 		mustOpen(t, demoFile, plaintext, k)
 	}
-	_, err := openFile(t.Context(), otherFile, k)
+	_, err := sealtest.Open(t.Context(), otherFile, nil, k)
 	var nm *envelope.NoMatchError
 	if !errors.As(err, &nm) {
 		t.Fatalf("other key's file: %v, want NoMatchError", err)

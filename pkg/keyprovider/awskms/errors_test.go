@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 )
@@ -22,14 +23,14 @@ func TestServerStoppedMidRun(t *testing.T) {
 	srv := testkms.StartT(t)
 	var rec testkms.Recorder
 	k := openKey(t, srv.URI(testkms.DemoAlias), fastRetry, rec.Option())
-	file := seal(t, plaintext, map[string]string{"run": "1"}, k)
+	file := sealtest.Seal(t, plaintext, map[string]string{"run": "1"}, k)
 	mustOpen(t, file, plaintext, k)
 	if err := srv.Stop(); err != nil {
 		t.Fatal(err)
 	}
 
 	start := time.Now()
-	got, err := openFile(t.Context(), file, k)
+	got, err := sealtest.Open(t.Context(), file, nil, k)
 	e := wantKind(t, err, awskms.ErrUnreachable)
 	if got != nil {
 		t.Error("plaintext released")
@@ -98,8 +99,8 @@ func TestKeyNotFound(t *testing.T) {
 	_, _, err := k.GenerateDataKey(t.Context(), nil)
 	wantKind(t, err, awskms.ErrKeyNotFound)
 	// Opening resolves the alias first, with the same answer.
-	file := seal(t, plaintext, nil, openKey(t, srv.URI(testkms.DemoAlias)))
-	_, err = openFile(t.Context(), file, k)
+	file := sealtest.Seal(t, plaintext, nil, openKey(t, srv.URI(testkms.DemoAlias)))
+	_, err = sealtest.Open(t.Context(), file, nil, k)
 	wantKind(t, err, awskms.ErrKeyNotFound)
 }
 
@@ -107,13 +108,13 @@ func TestKeyDisabled(t *testing.T) {
 	testkms.Get(t)
 	arn := newKey(t)
 	k := openKey(t, "awskms:///"+arn)
-	file := seal(t, plaintext, nil, k)
+	file := sealtest.Seal(t, plaintext, nil, k)
 	if _, err := k.Client().API().DisableKey(t.Context(), &kms.DisableKeyInput{KeyId: &arn}); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err := k.GenerateDataKey(t.Context(), nil)
 	wantKind(t, err, awskms.ErrKeyDisabled)
-	_, err = openFile(t.Context(), file, k)
+	_, err = sealtest.Open(t.Context(), file, nil, k)
 	wantKind(t, err, awskms.ErrKeyDisabled)
 }
 

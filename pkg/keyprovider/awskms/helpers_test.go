@@ -2,17 +2,16 @@ package awskms_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"io"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -60,33 +59,9 @@ func randomName(t *testing.T) string {
 	return "test-" + hex.EncodeToString(b)
 }
 
-func seal(t *testing.T, plaintext []byte, encCtx map[string]string, recipients ...keyprovider.Wrapper) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w, err := envelope.Encrypt(t.Context(), &buf, recipients, encCtx)
-	if err != nil {
-		t.Fatalf("Encrypt: %v", err)
-	}
-	if _, err := w.Write(plaintext); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func openFile(ctx context.Context, file []byte, ids ...keyprovider.Unwrapper) ([]byte, error) {
-	_, r, err := envelope.Decrypt(ctx, bytes.NewReader(file), ids, nil)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(r)
-}
-
 func mustOpen(t *testing.T, file, want []byte, ids ...keyprovider.Unwrapper) {
 	t.Helper()
-	got, err := openFile(t.Context(), file, ids...)
+	got, err := sealtest.Open(t.Context(), file, nil, ids...)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

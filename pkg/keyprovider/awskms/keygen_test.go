@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 )
@@ -52,7 +53,7 @@ func TestCreatedKeysInUse(t *testing.T) {
 	if _, err := sym.Create(t.Context(), "", "", ""); err != nil {
 		t.Fatal(err)
 	}
-	mustOpen(t, seal(t, plaintext, nil, sym), plaintext, sym)
+	mustOpen(t, sealtest.Seal(t, plaintext, nil, sym), plaintext, sym)
 
 	sig := openKey(t, srv.URI("alias/"+randomName(t)))
 	if _, err := sig.Create(t.Context(), "ECC_NIST_P256", "SIGN_VERIFY", ""); err != nil {

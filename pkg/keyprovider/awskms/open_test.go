@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/awskms"
@@ -80,7 +81,7 @@ func TestNoRegion(t *testing.T) {
 		t.Errorf("requests sent: %v", calls)
 	}
 	byARN := openKey(t, srv.URI(testkms.DemoKeyARN))
-	mustOpen(t, seal(t, plaintext, nil, byARN), plaintext, byARN)
+	mustOpen(t, sealtest.Seal(t, plaintext, nil, byARN), plaintext, byARN)
 }
 
 func TestProfile(t *testing.T) {

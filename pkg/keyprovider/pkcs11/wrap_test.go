@@ -7,48 +7,26 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/internal/sealtest"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
 	"github.com/envseal/envseal/pkg/keyprovider/pkcs11"
 )
 
-func seal(t *testing.T, plaintext []byte, recipients ...keyprovider.Wrapper) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w, err := envelope.Encrypt(context.Background(), &buf, recipients, map[string]string{"app": "test"})
-	if err != nil {
-		t.Fatalf("Encrypt: %v", err)
-	}
-	if _, err := w.Write(plaintext); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-func unseal(sealed []byte, ids ...keyprovider.Unwrapper) ([]byte, error) {
-	_, r, err := envelope.Decrypt(context.Background(), bytes.NewReader(sealed), ids, nil)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(r)
-}
+// testContext is the encryption context the envelope tests seal under.
+var testContext = map[string]string{"app": "test"}
 
 func TestEnvelopeRoundTrip(t *testing.T) {
 	h := newHSM(t)
 	k := generate(t, h, "kek", pkcs11.AES256)
 	plaintext := bytes.Repeat([]byte("envseal "), 5000)
-	sealed := seal(t, plaintext, k)
-	got, err := unseal(sealed, k)
+	sealed := sealtest.Seal(t, plaintext, testContext, k)
+	got, err := sealtest.Open(context.Background(), sealed, nil, k)
 	if err != nil || !bytes.Equal(got, plaintext) {
 		t.Fatalf("open with the same Key: %v", err)
 	}
@@ -57,7 +35,7 @@ func TestEnvelopeRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	k2 := open(t, h.URI("token=T;object=kek"), nil)
-	if got, err := unseal(sealed, k2); err != nil || !bytes.Equal(got, plaintext) {
+	if got, err := sealtest.Open(context.Background(), sealed, nil, k2); err != nil || !bytes.Equal(got, plaintext) {
 		t.Fatalf("open in a later run: %v", err)
 	}
 }
@@ -70,15 +48,15 @@ func TestMixedRecipients(t *testing.T) {
 		t.Fatal(err)
 	}
 	plaintext := []byte("for the HSM and for the key file")
-	sealed := seal(t, plaintext, hsmKey, fileKey)
+	sealed := sealtest.Seal(t, plaintext, testContext, hsmKey, fileKey)
 	for name, id := range map[string]keyprovider.Unwrapper{"pkcs11": hsmKey, "file": fileKey} {
-		if got, err := unseal(sealed, id); err != nil || !bytes.Equal(got, plaintext) {
+		if got, err := sealtest.Open(context.Background(), sealed, nil, id); err != nil || !bytes.Equal(got, plaintext) {
 			t.Errorf("open with the %s key alone: %v", name, err)
 		}
 	}
 	// The file key opens it even when the pkcs11 key is unusable.
 	broken := open(t, h.URI("token=T;object=missing"), nil)
-	if got, err := unseal(sealed, broken, fileKey); err != nil || !bytes.Equal(got, plaintext) {
+	if got, err := sealtest.Open(context.Background(), sealed, nil, broken, fileKey); err != nil || !bytes.Equal(got, plaintext) {
 		t.Errorf("open with a broken pkcs11 key and the file key: %v", err)
 	}
 }
