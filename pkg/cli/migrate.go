@@ -125,26 +125,3 @@ func migrateTo(ctx context.Context, out io.Writer, in io.Reader, pass []byte, kd
 	}
 	return sealTo(ctx, out, r, ws, encCtx)
 }
-
-// replaceFile is transform with IN as its own output: the new content goes
-// to a temp file beside it, which replaces IN only if fn succeeded. The
-// file keeps its permission bits.
-func replaceFile(ctx context.Context, ios *IOStreams, verb, path string, fn func(io.Reader, io.Writer) error) error {
-	in, err := openInput(ios, path)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	f, err := createAtomic(path, true, in.mode(0o644))
-	if err != nil {
-		return err
-	}
-	pr := withProgress(ios, ctxReader{ctx, in}, in.size(), verb)
-	err = fn(pr, f)
-	pr.finish()
-	if err != nil {
-		f.Abort()
-		return err
-	}
-	return f.Commit()
-}

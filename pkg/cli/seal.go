@@ -131,23 +131,41 @@ func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.W
 // terminal.
 func transform(ctx context.Context, ios *IOStreams, verb, inPath, outPath string, force bool, mode fs.FileMode,
 	fn func(io.Reader, io.Writer) error) error {
-	return withInputOutput(ios, inPath, outPath, force, mode, func(in *input, out io.Writer) error {
+	return withInputOutput(ios, inPath, outPath, force, false, mode, progressed(ctx, ios, verb, fn))
+}
+
+// replaceFile is transform with IN as its own output: the new content goes
+// to a temp file beside it, which replaces IN only if fn succeeded. The
+// file keeps its permission bits.
+func replaceFile(ctx context.Context, ios *IOStreams, verb, path string, fn func(io.Reader, io.Writer) error) error {
+	return withInputOutput(ios, path, path, true, true, 0o644, progressed(ctx, ios, verb, fn))
+}
+
+// progressed runs fn on the input behind a progress bar labelled verb
+// (shown for long jobs when stderr is a terminal), stopping at ctx's end.
+func progressed(ctx context.Context, ios *IOStreams, verb string, fn func(io.Reader, io.Writer) error) func(*input, io.Writer) error {
+	return func(in *input, out io.Writer) error {
 		pr := withProgress(ios, ctxReader{ctx, in}, in.size(), verb)
 		defer pr.finish()
 		return fn(pr, out)
-	})
+	}
 }
 
 // withInputOutput opens inPath (or stdin) and an atomic output at outPath
-// (or stdout), runs fn, and keeps the output only if fn succeeds.
-func withInputOutput(ios *IOStreams, inPath, outPath string, force bool, mode fs.FileMode,
+// (or stdout), runs fn, and keeps the output only if fn succeeds. With
+// inPlace, outPath is inPath, which the output replaces keeping its mode
+// (mode is then only the fallback); otherwise they must differ.
+func withInputOutput(ios *IOStreams, inPath, outPath string, force, inPlace bool, mode fs.FileMode,
 	fn func(*input, io.Writer) error) error {
 	in, err := openInput(ios, inPath)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	if in.sameFile(outPath) {
+	switch {
+	case inPlace:
+		mode = in.mode(mode)
+	case in.sameFile(outPath):
 		return usageErrorf("write to another file, then rename it", "input and output are the same file")
 	}
 	out := &output{Writer: ios.Out}
