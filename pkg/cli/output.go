@@ -195,6 +195,19 @@ type output struct {
 	file *atomicFile
 }
 
+// openOutput returns standard output for "" or "-", else an atomic file
+// at path (see createAtomic) created with mode.
+func openOutput(ios *IOStreams, path string, force bool, mode fs.FileMode) (*output, error) {
+	if path == "" || path == "-" {
+		return &output{Writer: ios.Out}, nil
+	}
+	f, err := createAtomic(path, force, mode)
+	if err != nil {
+		return nil, err
+	}
+	return &output{Writer: f, file: f}, nil
+}
+
 func (o *output) commit() error {
 	if o.file == nil {
 		return nil

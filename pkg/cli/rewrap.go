@@ -211,18 +211,15 @@ func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, fo
 	if err != nil {
 		return err
 	}
-	if outPath == "-" {
-		return writeEnvelope(ios.Out, hdr, src, armored)
-	}
-	f, err := createAtomic(outPath, force, in.mode(0o644))
+	out, err := openOutput(ios, outPath, force, in.mode(0o644))
 	if err != nil {
 		return err
 	}
-	if err := writeEnvelope(f, hdr, src, armored); err != nil {
-		f.Abort()
+	if err := writeEnvelope(out, hdr, src, armored); err != nil {
+		out.abort()
 		return err
 	}
-	return f.Commit()
+	return out.commit()
 }
 
 func writeEnvelope(dst io.Writer, hdr []byte, payload io.Reader, armored bool) error {

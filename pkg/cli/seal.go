@@ -168,13 +168,9 @@ func withInputOutput(ios *IOStreams, inPath, outPath string, force, inPlace bool
 	case in.sameFile(outPath):
 		return usageErrorf("write to another file, then rename it", "input and output are the same file")
 	}
-	out := &output{Writer: ios.Out}
-	if outPath != "" && outPath != "-" {
-		f, err := createAtomic(outPath, force, mode)
-		if err != nil {
-			return err
-		}
-		out = &output{Writer: f, file: f}
+	out, err := openOutput(ios, outPath, force, mode)
+	if err != nil {
+		return err
 	}
 	if err := fn(in, out); err != nil {
 		out.abort()

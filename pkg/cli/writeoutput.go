@@ -6,19 +6,18 @@ import (
 )
 
 // writeOutput writes a small, whole output (a public key) to standard
-// output for "" or "-", or else atomically to path (see createAtomic).
+// output for "" or "-", or else atomically to path (see openOutput).
 func writeOutput(ios *IOStreams, path string, force bool, mode fs.FileMode, data []byte) error {
-	if path == "" || path == "-" {
-		_, err := ios.Out.Write(data)
-		return err
-	}
-	f, err := createAtomic(path, force, mode)
+	out, err := openOutput(ios, path, force, mode)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Abort()
+	if _, err := out.Write(data); err != nil {
+		out.abort()
+		if out.file == nil {
+			return err
+		}
 		return fmt.Errorf("failed to write output file: %w", err)
 	}
-	return f.Commit()
+	return out.commit()
 }
