@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"strings"
 
 	"github.com/envseal/envseal/pkg/legacy"
@@ -49,9 +50,15 @@ func (o *LegacyOptions) kdf() (legacy.KDF, error) {
 	return k, nil
 }
 
-// warnUnauthenticated says, once per run, what an openssl enc file cannot
-// promise.
-func warnUnauthenticated(ios *IOStreams) {
+// passphrase reads the --pass passphrase for an openssl enc file (input
+// names it in a prompt) and then says, once per run, what such a file
+// cannot promise. The caller clears the passphrase.
+func (o *LegacyOptions) passphrase(ctx context.Context, ios *IOStreams, input string) ([]byte, error) {
+	pass, err := readPassphrase(ctx, ios, o.Pass, input)
+	if err != nil {
+		return nil, err
+	}
 	ios.ErrOut.Write([]byte("envseal: warning: openssl enc files are not authenticated: " +
 		"their integrity cannot be verified, and a modified file may decrypt without any error\n"))
+	return pass, nil
 }

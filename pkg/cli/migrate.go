@@ -87,12 +87,11 @@ func migrateRun(ctx context.Context, opts *MigrateOptions) error {
 	if err != nil {
 		return err
 	}
-	pass, err := readPassphrase(ctx, opts.IO, opts.Legacy.Pass, opts.Input)
+	pass, err := opts.Legacy.passphrase(ctx, opts.IO, opts.Input)
 	if err != nil {
 		return err
 	}
 	defer clear(pass)
-	warnUnauthenticated(opts.IO)
 	fn := func(in io.Reader, out io.Writer) error {
 		return migrateTo(ctx, out, in, pass, kdf, ws, encCtx)
 	}

@@ -18,12 +18,11 @@ func openLegacyRun(ctx context.Context, opts *OpenOptions) error {
 	if err != nil {
 		return err
 	}
-	pass, err := readPassphrase(ctx, opts.IO, opts.Legacy.Pass, opts.Input)
+	pass, err := opts.Legacy.passphrase(ctx, opts.IO, opts.Input)
 	if err != nil {
 		return err
 	}
 	defer clear(pass)
-	warnUnauthenticated(opts.IO)
 	toTerminal := opts.toTerminal()
 	return transform(ctx, opts.IO, "opening", opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
 		r, err := legacy.NewReader(in, pass, kdf)
