@@ -190,5 +190,5 @@ echo
 echo "## Random access: the last MiB of an 8 GiB sealed file (ReaderAt)"
 echo
 echo '```'
-(cd "$repo" && go test -run '^$' -bench ReaderAtTail -benchtime 200x ./pkg/stream | grep Benchmark)
+(cd "$repo" && go test -run '^$' -bench ReaderAtTail -benchtime 200x ./internal/stream | grep Benchmark)
 echo '```'

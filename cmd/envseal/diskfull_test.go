@@ -16,7 +16,7 @@ import (
 
 // smallFS mounts a 1 MiB tmpfs for the test and unmounts it afterwards. It
 // needs root (CAP_SYS_ADMIN); without it the test is skipped, since the
-// in-process test in pkg/cli (TestOutputNoSpace) covers the same path with
+// in-process test in internal/cli (TestOutputNoSpace) covers the same path with
 // a device that is always full.
 func smallFS(t *testing.T) string {
 	t.Helper()

@@ -12,7 +12,7 @@ import (
 
 	"github.com/envseal/envseal/internal/testhsm"
 	"github.com/envseal/envseal/internal/testkms"
-	"github.com/envseal/envseal/pkg/cli"
+	"github.com/envseal/envseal/internal/cli"
 	"github.com/spf13/cobra"
 )
 

@@ -1,5 +1,5 @@
 // Command envseal is the envelope-encryption CLI. All behaviour lives in
-// pkg/cli; main builds the command, runs it and maps errors to exit codes.
+// internal/cli; main builds the command, runs it and maps errors to exit codes.
 package main
 
 import (
@@ -8,7 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/envseal/envseal/pkg/cli"
+	"github.com/envseal/envseal/internal/cli"
 )
 
 // version is set at build time: -ldflags "-X main.version=v1.2.3".

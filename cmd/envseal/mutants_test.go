@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/envseal/envseal/pkg/envelope"
-	"github.com/envseal/envseal/pkg/stream"
+	"github.com/envseal/envseal/internal/stream"
 )
 
 // TestMutantsThroughBinary runs a sample of the mutation suite

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"github.com/envseal/envseal/pkg/checksum"
+	"github.com/envseal/envseal/internal/checksum"
 )
 
 // Known answers for "abc", from openssl dgst.

@@ -7,9 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/envseal/envseal/pkg/checksum"
+	"github.com/envseal/envseal/internal/checksum"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
-	"github.com/envseal/envseal/pkg/legacy"
+	"github.com/envseal/envseal/internal/legacy"
 	"github.com/spf13/cobra"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/envseal/envseal/pkg/dotenv"
+	"github.com/envseal/envseal/internal/dotenv"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 )

@@ -7,7 +7,7 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/envseal/envseal/pkg/checksum"
+	"github.com/envseal/envseal/internal/checksum"
 	"github.com/spf13/cobra"
 )
 

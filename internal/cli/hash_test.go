@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/envseal/envseal/pkg/cli"
+	"github.com/envseal/envseal/internal/cli"
 )
 
 // runCLI runs envseal in-process in dir and returns its stdout, stderr (as

@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/envseal/envseal/pkg/checksum"
+	"github.com/envseal/envseal/internal/checksum"
 )
 
 // maxSumsLine bounds one line of a checksum list: a digest, a path of at

@@ -10,7 +10,7 @@ import (
 
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
-	"github.com/envseal/envseal/pkg/stream"
+	"github.com/envseal/envseal/internal/stream"
 	"github.com/spf13/cobra"
 )
 

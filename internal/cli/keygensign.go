@@ -7,7 +7,7 @@ import (
 	"syscall"
 
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
-	"github.com/envseal/envseal/pkg/sign"
+	"github.com/envseal/envseal/internal/sign"
 )
 
 // keygenSigningFile writes a private key to opts.Output and its public key

@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/envseal/envseal/pkg/legacy"
+	"github.com/envseal/envseal/internal/legacy"
 	"github.com/spf13/cobra"
 )
 

@@ -3,7 +3,7 @@ package cli
 import (
 	"errors"
 
-	"github.com/envseal/envseal/pkg/legacy"
+	"github.com/envseal/envseal/internal/legacy"
 )
 
 // legacyHint is the next step for the errors of open --legacy-openssl and

@@ -5,7 +5,7 @@ import (
 	"io"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
-	"github.com/envseal/envseal/pkg/legacy"
+	"github.com/envseal/envseal/internal/legacy"
 	"github.com/spf13/cobra"
 )
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"io"
 
-	"github.com/envseal/envseal/pkg/legacy"
+	"github.com/envseal/envseal/internal/legacy"
 )
 
 // openLegacyRun is open --legacy-openssl: decrypt an `openssl enc` file

@@ -41,11 +41,11 @@ func openRange(ctx context.Context, opts *OpenOptions, ids []keyprovider.Unwrapp
 			return withHint(fmt.Errorf("%s is armored: --offset and --length need the binary form", in.name),
 				"envseal open without --offset/--length reads armored files")
 		}
-		_, ra, err := envelope.DecryptAt(ctx, src, size, ids, required)
+		_, ra, plainSize, err := envelope.DecryptAt(ctx, src, size, ids, required)
 		if err != nil {
 			return err
 		}
-		off, n, err := plaintextRange(ra.Size(), opts.Offset, opts.Length)
+		off, n, err := plaintextRange(plainSize, opts.Offset, opts.Length)
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/envseal/envseal/pkg/keyprovider/awskms"
-	"github.com/envseal/envseal/pkg/legacy"
+	"github.com/envseal/envseal/internal/legacy"
 )
 
 // readPassphrase resolves a --pass SPEC as openssl's -pass does, so a

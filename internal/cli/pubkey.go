@@ -3,7 +3,7 @@ package cli
 import (
 	"context"
 
-	"github.com/envseal/envseal/pkg/sign"
+	"github.com/envseal/envseal/internal/sign"
 	"github.com/spf13/cobra"
 )
 

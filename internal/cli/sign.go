@@ -4,7 +4,7 @@ import (
 	"context"
 	"io"
 
-	"github.com/envseal/envseal/pkg/sign"
+	"github.com/envseal/envseal/internal/sign"
 	"github.com/spf13/cobra"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
-	"github.com/envseal/envseal/pkg/sign"
+	"github.com/envseal/envseal/internal/sign"
 )
 
 // hintSigningKey is the next step when a key cannot sign.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/envseal/envseal/pkg/sign"
+	"github.com/envseal/envseal/internal/sign"
 	"github.com/spf13/cobra"
 )
 

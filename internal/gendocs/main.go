@@ -16,7 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/envseal/envseal/pkg/cli"
+	"github.com/envseal/envseal/internal/cli"
 	"github.com/spf13/cobra/doc"
 )
 

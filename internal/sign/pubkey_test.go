@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/envseal/envseal/pkg/sign"
+	"github.com/envseal/envseal/internal/sign"
 )
 
 func TestPublicKeyRoundTrip(t *testing.T) {

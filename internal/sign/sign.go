@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/envseal/envseal/pkg/checksum"
+	"github.com/envseal/envseal/internal/checksum"
 )
 
 // Sign streams r through the hash of s's key type and signs the digest.

@@ -17,7 +17,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/envseal/envseal/pkg/sign"
+	"github.com/envseal/envseal/internal/sign"
 )
 
 // keys are generated once: RSA generation is slow.

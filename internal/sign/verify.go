@@ -11,7 +11,7 @@ import (
 	"io"
 	"math/big"
 
-	"github.com/envseal/envseal/pkg/checksum"
+	"github.com/envseal/envseal/internal/checksum"
 )
 
 // ErrVerification is wrapped by every error that means "this signature is

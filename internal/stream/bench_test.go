@@ -6,7 +6,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/envseal/envseal/pkg/stream"
+	"github.com/envseal/envseal/internal/stream"
 )
 
 // benchSizes are the input sizes of the throughput benchmarks: one chunk,

@@ -5,7 +5,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/envseal/envseal/pkg/stream"
+	"github.com/envseal/envseal/internal/stream"
 )
 
 // FuzzReader feeds arbitrary payloads to the streaming reader. Whatever the

@@ -11,7 +11,7 @@ import (
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
-	"github.com/envseal/envseal/pkg/stream"
+	"github.com/envseal/envseal/internal/stream"
 )
 
 func newKey(t testing.TB, seed byte) *localkey.Key {
@@ -210,7 +210,7 @@ func TestDecryptAt(t *testing.T) {
 	k := newKey(t, 1)
 	p := bytes.Repeat([]byte("0123456789abcdef"), 5000)
 	file := sealtest.Seal(t, p, map[string]string{"a": "b"}, k)
-	_, ra, err := envelope.DecryptAt(context.Background(), bytes.NewReader(file), int64(len(file)), []keyprovider.Unwrapper{k}, nil)
+	_, ra, _, err := envelope.DecryptAt(context.Background(), bytes.NewReader(file), int64(len(file)), []keyprovider.Unwrapper{k}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

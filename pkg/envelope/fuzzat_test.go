@@ -20,7 +20,7 @@ func FuzzDecryptAt(f *testing.F) {
 	want := bytes.Repeat([]byte("z"), 100)
 	f.Add(sealtest.Seal(f, want, map[string]string{"a": "b"}, k), uint16(7))
 	f.Fuzz(func(t *testing.T, data []byte, off uint16) {
-		_, ra, err := envelope.DecryptAt(context.Background(), bytes.NewReader(data), int64(len(data)),
+		_, ra, _, err := envelope.DecryptAt(context.Background(), bytes.NewReader(data), int64(len(data)),
 			[]keyprovider.Unwrapper{k}, nil)
 		if err != nil {
 			return

@@ -7,7 +7,7 @@ import (
 	"io"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
-	"github.com/envseal/envseal/pkg/stream"
+	"github.com/envseal/envseal/internal/stream"
 )
 
 // CheckContext returns a *ContextError unless every pair in required is in
@@ -88,23 +88,24 @@ func Decrypt(ctx context.Context, src io.Reader, ids []keyprovider.Unwrapper, re
 }
 
 // DecryptAt is Decrypt for random access: the returned ReaderAt decrypts
-// only the chunks a read covers. size is the size of the whole file.
-func DecryptAt(ctx context.Context, src io.ReaderAt, size int64, ids []keyprovider.Unwrapper, required map[string]string) (*Header, *stream.ReaderAt, error) {
-	h, err := Parse(io.NewSectionReader(src, 0, min(size, MaxHeaderSize)))
+// only the chunks a read covers, and plainSize is the plaintext's length.
+// size is the size of the whole file.
+func DecryptAt(ctx context.Context, src io.ReaderAt, size int64, ids []keyprovider.Unwrapper, required map[string]string) (h *Header, r io.ReaderAt, plainSize int64, err error) {
+	h, err = Parse(io.NewSectionReader(src, 0, min(size, MaxHeaderSize)))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	dk, fixed, err := h.payloadKey(ctx, ids, required)
 	if err != nil {
-		return h, nil, err
+		return h, nil, 0, err
 	}
 	defer clear(dk)
 	payload := io.NewSectionReader(src, h.Size(), size-h.Size())
-	r, err := stream.NewReaderAt(dk, payload, size-h.Size(), fixed)
+	ra, err := stream.NewReaderAt(dk, payload, size-h.Size(), fixed)
 	if err != nil {
-		return h, nil, err
+		return h, nil, 0, err
 	}
-	return h, r, nil
+	return h, ra, ra.Size(), nil
 }
 
 // payloadKey is what both decryption paths need before touching the

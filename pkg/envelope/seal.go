@@ -9,7 +9,7 @@ import (
 	"maps"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
-	"github.com/envseal/envseal/pkg/stream"
+	"github.com/envseal/envseal/internal/stream"
 )
 
 // Encrypt writes a header for recipients to dst and returns a writer for the

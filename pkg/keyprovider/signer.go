@@ -8,7 +8,7 @@ import (
 // Signer is a Key that can sign: a local private key file, an asymmetric
 // AWS KMS key, a private key on a PKCS#11 token.
 //
-// Signer returns a standard crypto.Signer so that one code path (pkg/sign)
+// Signer returns a standard crypto.Signer so that one code path (internal/sign)
 // hashes the input locally, streaming, and hands the backend only a digest:
 // AWS KMS signs it with MessageType=DIGEST, a token with CKM_ECDSA or
 // CKM_RSA_PKCS_PSS. Opening the crypto.Signer may contact the backend (to

@@ -33,7 +33,7 @@ type PublicKey struct {
 
 // signingSpecs are the key specs envseal signs with, those keygen makes.
 // Others (ECC_NIST_P521, ECC_SECG_P256K1, SM2, ML-DSA) are refused before
-// any Sign call: pkg/sign has no scheme for them, and crypto/x509 cannot
+// any Sign call: internal/sign has no scheme for them, and crypto/x509 cannot
 // parse most of their public keys.
 var signingSpecs = map[string]bool{
 	"ECC_NIST_P256": true, "ECC_NIST_P384": true,

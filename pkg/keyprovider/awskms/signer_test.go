@@ -15,7 +15,7 @@ import (
 
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/envseal/envseal/pkg/keyprovider/awskms"
-	"github.com/envseal/envseal/pkg/sign"
+	"github.com/envseal/envseal/internal/sign"
 )
 
 // newSigningKey creates a key of spec and usage behind a fresh alias on
@@ -106,7 +106,7 @@ func checkPSS(t *testing.T, s crypto.Signer, bits int, h crypto.Hash, d []byte) 
 	}
 }
 
-// pkg/sign streams any size through a local hash: 5 MiB is far over KMS's
+// internal/sign streams any size through a local hash: 5 MiB is far over KMS's
 // 4096-byte limit on raw messages, and KMS sees only the digest.
 func TestSignerWithPackageSign(t *testing.T) {
 	for _, spec := range []string{"ECC_NIST_P256", "ECC_NIST_P384", "RSA_3072"} {

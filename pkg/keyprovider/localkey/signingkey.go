@@ -32,7 +32,7 @@ func NewSigningKey(key crypto.Signer, uri string) (*SigningKey, error) {
 func (k *SigningKey) URI() string { return k.uri }
 
 // Signer returns the private key itself: the standard library's ECDSA,
-// RSA and Ed25519 keys sign digests with the options pkg/sign passes.
+// RSA and Ed25519 keys sign digests with the options internal/sign passes.
 func (k *SigningKey) Signer(context.Context) (crypto.Signer, error) { return k.key, nil }
 
 // Public returns the key's public half.
