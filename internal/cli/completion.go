@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/envseal/envseal/internal/checksum"
-	"github.com/envseal/envseal/pkg/keyprovider/localkey"
 	"github.com/envseal/envseal/internal/legacy"
+	"github.com/envseal/envseal/pkg/keyprovider/localkey"
 	"github.com/spf13/cobra"
 )
 

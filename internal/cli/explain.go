@@ -7,10 +7,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
-	"github.com/envseal/envseal/internal/stream"
 )
 
 // explain turns an error into the message and hint a user should see. The

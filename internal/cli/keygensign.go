@@ -6,8 +6,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/envseal/envseal/pkg/keyprovider/localkey"
 	"github.com/envseal/envseal/internal/sign"
+	"github.com/envseal/envseal/pkg/keyprovider/localkey"
 )
 
 // keygenSigningFile writes a private key to opts.Output and its public key

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 	"github.com/envseal/envseal/internal/legacy"
+	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 )
 
 // readPassphrase resolves a --pass SPEC as openssl's -pass does, so a
