@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
-	"github.com/envseal/envseal/internal/stream"
-	"github.com/envseal/envseal/pkg/armor"
-	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/envseal"
 	"github.com/spf13/cobra"
 )
 
@@ -50,38 +47,13 @@ contents are not authenticated until the file is opened.
 	return cmd
 }
 
-// algorithmV1 names format v1's payload algorithm in inspect's output:
-// c2sp.org/chunked-encryption v1, SHA-256, AEAD_AES_256_GCM, 16 KiB chunks.
-const algorithmV1 = "chunked-v1-sha256-aes256gcm"
-
-// Inspection is what inspect reports; its JSON form is a stable interface.
-type Inspection struct {
-	FormatVersion    int               `json:"format_version"`
-	Algorithm        string            `json:"algorithm"`
-	Armored          bool              `json:"armored"`
-	Context          map[string]string `json:"context"`
-	Recipients       []Recipient       `json:"recipients"`
-	HeaderBytes      int64             `json:"header_bytes"`
-	PayloadBytes     int64             `json:"payload_bytes"`
-	Chunks           int64             `json:"chunks"`
-	PlaintextBytes   int64             `json:"plaintext_bytes"`
-	LengthConsistent bool              `json:"length_consistent"`
-}
-
-// Recipient describes one stanza.
-type Recipient struct {
-	Type            string `json:"type"`
-	KeyID           string `json:"key_id"`
-	WrappedKeyBytes int    `json:"wrapped_key_bytes"`
-}
-
 func inspectRun(_ context.Context, opts *InspectOptions) error {
 	in, err := openInput(opts.IO, opts.Input)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	info, err := inspect(in)
+	info, err := envseal.Inspect(in)
 	if err != nil {
 		return err
 	}
@@ -94,37 +66,7 @@ func inspectRun(_ context.Context, opts *InspectOptions) error {
 	return nil
 }
 
-// inspect parses the header and counts the payload by reading it: the
-// only way to size a pipe or an armored file, and cheap next to decrypting.
-func inspect(in io.Reader) (*Inspection, error) {
-	br := bufio.NewReaderSize(in, 64<<10)
-	info := &Inspection{Armored: armor.IsArmored(br)}
-	var src io.Reader = br
-	if info.Armored {
-		src = bufio.NewReaderSize(armor.NewReader(br), 64<<10)
-	}
-	h, err := envelope.Parse(src)
-	if err != nil {
-		return nil, err
-	}
-	n, err := io.Copy(io.Discard, src)
-	if err != nil {
-		return nil, fmt.Errorf("failed to read payload: %w", err)
-	}
-	info.FormatVersion = envelope.Version
-	info.Algorithm = algorithmV1
-	info.Context = h.Context
-	info.HeaderBytes, info.PayloadBytes = h.Size(), n
-	for _, s := range h.Stanzas {
-		info.Recipients = append(info.Recipients, Recipient{Type: s.Type, KeyID: s.KeyID, WrappedKeyBytes: len(s.Body)})
-	}
-	if pt, err := stream.PlaintextSize(n); err == nil {
-		info.PlaintextBytes, info.Chunks, info.LengthConsistent = pt, pt/stream.ChunkSize+1, true
-	}
-	return info, nil
-}
-
-func printInspection(w io.Writer, info *Inspection) {
+func printInspection(w io.Writer, info *envseal.Info) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	armored := ""
 	if info.Armored {

@@ -1,0 +1,140 @@
+package envseal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/envseal/envseal/pkg/armor"
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/keyprovider"
+)
+
+// RewrapOptions say how Rewrap changes a file's recipients.
+type RewrapOptions struct {
+	// Add are new recipients: each gets a stanza for the file's data key.
+	Add []keyprovider.Wrapper
+	// Remove are key ids (as Inspect reports them) whose stanzas are dropped.
+	Remove []string
+	// FallBack decides, for a recipient that can re-wrap inside its key
+	// service (a keyprovider.Rewrapper such as AWS KMS ReEncrypt) but failed
+	// to, whether to wrap the data key directly instead. Nil never falls
+	// back; ErrNotMine (the service cannot start from that stanza) always
+	// does.
+	FallBack func(error) bool
+}
+
+// ErrUnknownKeyID is returned (wrapped) when RewrapOptions.Remove names a
+// key id the file has no stanza for: a typo must not pass for a revocation.
+var ErrUnknownKeyID = errors.New("the file has no recipient with that key id")
+
+// ErrNoRecipients is returned when a rewrap would leave no recipient.
+var ErrNoRecipients = errors.New("rewrap would leave the file with no recipients")
+
+// Rewrap copies the file in src to dst with its recipients changed. The data
+// key is unwrapped with one of identities and wrapped for each added
+// recipient; the header gets a new MAC and the payload is copied byte for
+// byte, never decrypted, so this is fast at any size. Armor is kept.
+func Rewrap(ctx context.Context, dst io.Writer, src io.Reader, identities []keyprovider.Unwrapper, opts *RewrapOptions) error {
+	if opts == nil {
+		opts = &RewrapOptions{}
+	}
+	src, armored := dearmor(src)
+	h, err := envelope.Parse(src)
+	if err != nil {
+		return err
+	}
+	nh, err := RewrapHeader(ctx, h, identities, opts)
+	if err != nil {
+		return err
+	}
+	return writeEnvelope(dst, nh, src, armored)
+}
+
+// RewrapHeader is Rewrap on a parsed header: it returns the new header, to
+// be followed by the payload that followed h, unchanged.
+func RewrapHeader(ctx context.Context, h *envelope.Header, identities []keyprovider.Unwrapper, opts *RewrapOptions) (*envelope.Header, error) {
+	dk, from, err := h.UnwrapDataKey(ctx, identities)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(dk)
+	kept, err := keepStanzas(h.Stanzas, opts.Remove)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range opts.Add {
+		s, err := wrapFor(ctx, w, dk, from, h.Context, opts.FallBack)
+		if err != nil {
+			return nil, fmt.Errorf("failed to wrap data key: %w", err)
+		}
+		kept = append(kept, s)
+	}
+	if len(kept) == 0 {
+		return nil, ErrNoRecipients
+	}
+	return envelope.Rewrap(h, dk, kept)
+}
+
+// wrapFor makes w's stanza, inside the key service from the stanza the data
+// key came from when w can (so the data key is not sent to it again), else
+// with w.Wrap. The data key was checked against the header MAC before, so
+// falling back to Wrap is always safe.
+func wrapFor(ctx context.Context, w keyprovider.Wrapper, dk []byte, from *keyprovider.Stanza,
+	encCtx map[string]string, fallBack func(error) bool) (*keyprovider.Stanza, error) {
+	if rw, ok := w.(keyprovider.Rewrapper); ok {
+		s, err := rw.Rewrap(ctx, from, encCtx)
+		switch {
+		case err == nil:
+			return s, nil
+		case !errors.Is(err, keyprovider.ErrNotMine) && (fallBack == nil || !fallBack(err)):
+			return nil, err
+		}
+	}
+	return w.Wrap(ctx, dk, encCtx)
+}
+
+// keepStanzas drops the stanzas whose key id is in remove; every id in
+// remove must name at least one.
+func keepStanzas(stanzas []*keyprovider.Stanza, remove []string) ([]*keyprovider.Stanza, error) {
+	var kept []*keyprovider.Stanza
+	found := map[string]bool{}
+	for _, s := range stanzas {
+		if slices.Contains(remove, s.KeyID) {
+			found[s.KeyID] = true
+			continue
+		}
+		kept = append(kept, s)
+	}
+	for _, id := range remove {
+		if !found[id] {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownKeyID, id)
+		}
+	}
+	return kept, nil
+}
+
+// writeEnvelope writes h and then the payload, armored if asked.
+func writeEnvelope(dst io.Writer, h *envelope.Header, payload io.Reader, armored bool) error {
+	hdr, err := h.Marshal()
+	if err != nil {
+		return err
+	}
+	var aw *armor.Writer
+	if armored {
+		aw = armor.NewWriter(dst)
+		dst = aw
+	}
+	if _, err := dst.Write(hdr); err != nil {
+		return fmt.Errorf("failed to write header: %w", err)
+	}
+	if _, err := io.Copy(dst, payload); err != nil {
+		return fmt.Errorf("failed to copy payload: %w", err)
+	}
+	if aw != nil {
+		return aw.Close()
+	}
+	return nil
+}
