@@ -6,7 +6,7 @@
 # figures and the machine.
 # Each figure is the best of BENCH_RUNS runs (default 3) on a BENCH_SIZE file
 # (default 1G, any `head -c` size). Go Benchmark* functions cover the rest:
-# go test -run '^$' -bench . ./pkg/...
+# go test -run '^$' -bench . ./...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
