@@ -2,12 +2,14 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 
+	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -92,8 +94,8 @@ func rewrapRun(ctx context.Context, opts *RewrapOptions) error {
 	if opts.InPlace {
 		out, force = opts.Input, true
 	}
-	return rewriteFile(ctx, opts.IO, opts.Input, out, force, func(h *envelope.Header) (*envelope.Header, error) {
-		return rewrapHeader(ctx, h, ids, adders, opts.Remove, popts)
+	return rewriteFile(ctx, opts.IO, opts.Input, out, force, func(h *envelope.Header, prefix []byte) (*envelope.Header, error) {
+		return rewrapHeader(ctx, h, prefix, ids, adders, opts.Remove, popts)
 	})
 }
 
@@ -115,8 +117,9 @@ func checkRewrapFlags(opts *RewrapOptions) error {
 
 // rewrapHeader unwraps the data key, keeps the stanzas not removed, adds one
 // per new recipient, and re-MACs the header. The fixed fields (and so the
-// payload keys) do not change.
-func rewrapHeader(ctx context.Context, h *envelope.Header, ids []keyprovider.Unwrapper,
+// payload keys) do not change. prefix is the payload's salt and key
+// commitment, which must match the data key.
+func rewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, ids []keyprovider.Unwrapper,
 	adders []keyprovider.Wrapper, remove []string, popts *keyprovider.Options) (*envelope.Header, error) {
 	dk, from, err := h.UnwrapDataKey(ctx, ids)
 	if err != nil {
@@ -137,7 +140,7 @@ func rewrapHeader(ctx context.Context, h *envelope.Header, ids []keyprovider.Unw
 	if len(kept) == 0 {
 		return nil, usageErrorf("add a recipient with --add", "rewrap would leave the file with no recipients")
 	}
-	return envelope.Rewrap(h, dk, kept)
+	return envelope.Rewrap(h, dk, kept, prefix)
 }
 
 // wrapFor makes w's stanza. A key service that can re-encrypt the stanza
@@ -185,9 +188,10 @@ func keepStanzas(stanzas []*keyprovider.Stanza, remove []string) ([]*keyprovider
 
 // rewriteFile writes a new header from edit, then the original payload
 // bytes, through an atomic output file, or to standard output for "-".
+// edit gets the payload's first bytes (salt and key commitment) to check.
 // Armor is kept as it was.
 func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, force bool,
-	edit func(*envelope.Header) (*envelope.Header, error)) error {
+	edit func(h *envelope.Header, prefix []byte) (*envelope.Header, error)) error {
 	in, err := openInput(ios, inPath)
 	if err != nil {
 		return err
@@ -203,7 +207,11 @@ func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, fo
 	if err != nil {
 		return err
 	}
-	nh, err := edit(h)
+	prefix, err := readPrefix(src)
+	if err != nil {
+		return err
+	}
+	nh, err := edit(h, prefix)
 	if err != nil {
 		return err
 	}
@@ -215,11 +223,24 @@ func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, fo
 	if err != nil {
 		return err
 	}
-	if err := writeEnvelope(out, hdr, src, armored); err != nil {
+	payload := io.MultiReader(bytes.NewReader(prefix), src)
+	if err := writeEnvelope(out, hdr, payload, armored); err != nil {
 		out.abort()
 		return err
 	}
 	return out.commit()
+}
+
+// readPrefix reads the payload's salt and key commitment.
+func readPrefix(src io.Reader) ([]byte, error) {
+	prefix := make([]byte, envelope.PayloadPrefixSize)
+	if _, err := io.ReadFull(src, prefix); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, stream.ErrTruncated
+		}
+		return nil, err
+	}
+	return prefix, nil
 }
 
 func writeEnvelope(dst io.Writer, hdr []byte, payload io.Reader, armored bool) error {

@@ -143,3 +143,19 @@ func PlaintextSize(n int64) (int64, error) {
 	}
 	return full*ChunkSize + rem - TagSize, nil
 }
+
+// CheckPrefix checks that prefix, the first PrefixSize bytes of a payload,
+// holds the commitment to the payload key that key and context derive with
+// its salt. It decrypts nothing: it is for callers that copy a payload
+// without opening it (rewrap), so that they refuse one that key did not
+// seal instead of vouching for it.
+func CheckPrefix(key, prefix, context []byte) error {
+	if len(prefix) < PrefixSize {
+		return ErrTruncated
+	}
+	k, err := deriveKeys(key, prefix[:SaltSize], context)
+	if err != nil {
+		return err
+	}
+	return k.checkCommitment(prefix[SaltSize:PrefixSize])
+}

@@ -140,7 +140,8 @@ func TestStanzasChangeWithoutTouchingPayload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h2, err := envelope.Rewrap(h, dk, []*keyprovider.Stanza{s})
+	prefix := file[h.Size() : h.Size()+envelope.PayloadPrefixSize]
+	h2, err := envelope.Rewrap(h, dk, []*keyprovider.Stanza{s}, prefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,5 +218,52 @@ func TestDecryptAt(t *testing.T) {
 	buf := make([]byte, 1000)
 	if _, err := ra.ReadAt(buf, 40000); err != nil || !bytes.Equal(buf, p[40000:41000]) {
 		t.Fatalf("ReadAt: %v", err)
+	}
+}
+
+// Rewrap makes a header that vouches for the payload after it, so it must
+// refuse a payload whose key commitment is not the data key's: one spliced
+// from another file sealed to the same key and context, or corrupted.
+func TestRewrapChecksCommitment(t *testing.T) {
+	a, b := newKey(t, 1), newKey(t, 2)
+	ctx := map[string]string{"x": "y"}
+	file := sealtest.Seal(t, []byte("payload"), ctx, a)
+	other := sealtest.Seal(t, []byte("another"), ctx, a)
+	h, err := envelope.Parse(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dk, err := h.DataKey(context.Background(), []keyprovider.Unwrapper{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := b.Wrap(context.Background(), dk, h.Context)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := file[h.Size() : h.Size()+envelope.PayloadPrefixSize]
+	if _, err := envelope.Rewrap(h, dk, []*keyprovider.Stanza{s}, prefix); err != nil {
+		t.Fatalf("own payload: %v", err)
+	}
+	oh, err := envelope.Parse(bytes.NewReader(other))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spliced := other[oh.Size() : oh.Size()+envelope.PayloadPrefixSize]
+	for name, p := range map[string][]byte{
+		"spliced":         spliced,
+		"commitment flip": flip(prefix, stream.SaltSize),
+		"last byte flip":  flip(prefix, envelope.PayloadPrefixSize-1),
+		"salt flip":       flip(prefix, 0),
+		"short":           prefix[:envelope.PayloadPrefixSize-1],
+		"empty":           nil,
+	} {
+		nh, err := envelope.Rewrap(h, dk, []*keyprovider.Stanza{s}, p)
+		if err == nil || nh != nil {
+			t.Errorf("%s: Rewrap accepted the payload", name)
+		}
+	}
+	if _, err := envelope.Rewrap(h, dk, []*keyprovider.Stanza{s}, spliced); !errors.Is(err, stream.ErrCommitment) {
+		t.Errorf("spliced: err = %v, want ErrCommitment", err)
 	}
 }

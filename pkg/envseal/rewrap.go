@@ -1,12 +1,14 @@
 package envseal
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
 
+	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -46,16 +48,23 @@ func Rewrap(ctx context.Context, dst io.Writer, src io.Reader, identities []keyp
 	if err != nil {
 		return err
 	}
-	nh, err := RewrapHeader(ctx, h, identities, opts)
+	prefix, err := readPrefix(src)
 	if err != nil {
 		return err
 	}
-	return writeEnvelope(dst, nh, src, armored)
+	nh, err := RewrapHeader(ctx, h, prefix, identities, opts)
+	if err != nil {
+		return err
+	}
+	return writeEnvelope(dst, nh, io.MultiReader(bytes.NewReader(prefix), src), armored)
 }
 
 // RewrapHeader is Rewrap on a parsed header: it returns the new header, to
-// be followed by the payload that followed h, unchanged.
-func RewrapHeader(ctx context.Context, h *envelope.Header, identities []keyprovider.Unwrapper, opts *RewrapOptions) (*envelope.Header, error) {
+// be followed by the payload that followed h, unchanged. prefix is the
+// first envelope.PayloadPrefixSize bytes of that payload: its key
+// commitment must match the data key, so that the new header is never
+// made for a payload that does not belong to h.
+func RewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, identities []keyprovider.Unwrapper, opts *RewrapOptions) (*envelope.Header, error) {
 	dk, from, err := h.UnwrapDataKey(ctx, identities)
 	if err != nil {
 		return nil, err
@@ -75,7 +84,20 @@ func RewrapHeader(ctx context.Context, h *envelope.Header, identities []keyprovi
 	if len(kept) == 0 {
 		return nil, ErrNoRecipients
 	}
-	return envelope.Rewrap(h, dk, kept)
+	return envelope.Rewrap(h, dk, kept, prefix)
+}
+
+// readPrefix reads the payload's salt and key commitment. A payload too
+// short to have them is truncated.
+func readPrefix(src io.Reader) ([]byte, error) {
+	prefix := make([]byte, envelope.PayloadPrefixSize)
+	if _, err := io.ReadFull(src, prefix); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, stream.ErrTruncated
+		}
+		return nil, fmt.Errorf("failed to read payload: %w", err)
+	}
+	return prefix, nil
 }
 
 // wrapFor makes w's stanza, inside the key service from the stanza the data
