@@ -2,7 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"os"
 
 	"github.com/envseal/envseal/internal/legacy"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -33,8 +37,15 @@ the disk and memory use does not depend on the file's size.
 
 --pass, --iter, --pbkdf2 and --md are the settings openssl was run with (see
 'envseal open --help'). The output appears only once the whole legacy file
-decrypted and its padding checked out; --in-place then replaces IN
-atomically, and on any failure IN is left as it was.
+decrypted and its padding checked out; on any failure IN is left as it was.
+
+--in-place replaces IN atomically and keeps the original as IN.orig (a hard
+link, made before anything is written; migrate refuses to start if IN.orig
+is another file). A wrong --pass, --iter or --md is caught only by the
+padding check, which about 1 time in 256 passes anyway: the migrated file
+then holds garbage and nothing can tell. Open it and check the plaintext
+(compare 'envseal hash' of the new file with a hash of 'envseal open
+--legacy-openssl' of IN.orig, or look at it) before deleting IN.orig.
 
 openssl enc files are not authenticated: envseal cannot tell whether IN was
 modified before it was migrated. From then on, the sealed file is.`,
@@ -46,7 +57,8 @@ modified before it was migrated. From then on, the sealed file is.`,
   # made with -pass file:datakey, where datakey came from KMS: use its encrypted copy
   envseal migrate --pass kms:encrypted-datakey --iter 1000 --key awskms:///alias/Demo --in-place backup.enc
 
-  # passphrase from the environment, replacing the file
+  # passphrase from the environment, replacing the file (the original is kept
+  # as archive.enc.orig: check the new file, then delete it)
   envseal migrate --pass env:BACKUP_PASSPHRASE --pbkdf2 --key file:team.key --in-place archive.enc`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -62,7 +74,7 @@ modified before it was migrated. From then on, the sealed file is.`,
 	f.StringArrayVarP(&opts.Keys, "key", "k", nil, "recipient key `URI` (repeatable; default $ENVSEAL_KEY)")
 	f.StringArrayVarP(&opts.Context, "context", "c", nil, "encryption context `key=value` (repeatable)")
 	f.StringVarP(&opts.Output, "output", "o", "", "write to `FILE`")
-	f.BoolVar(&opts.InPlace, "in-place", false, "replace IN atomically")
+	f.BoolVar(&opts.InPlace, "in-place", false, "replace IN atomically, keeping the original as IN.orig")
 	f.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	return cmd
 }
@@ -96,7 +108,7 @@ func migrateRun(ctx context.Context, opts *MigrateOptions) error {
 		return migrateTo(ctx, out, in, pass, kdf, ws, encCtx)
 	}
 	if opts.InPlace {
-		return replaceFile(ctx, opts.IO, "migrating", opts.Input, fn)
+		return migrateInPlace(ctx, opts.IO, opts.Input, fn)
 	}
 	return transform(ctx, opts.IO, "migrating", opts.Input, opts.Output, opts.Force, 0o644, fn)
 }
@@ -123,4 +135,53 @@ func migrateTo(ctx context.Context, out io.Writer, in io.Reader, pass []byte, kd
 		return err
 	}
 	return sealTo(ctx, out, r, ws, encCtx)
+}
+
+// migrateInPlace replaces path with its migration and keeps the original
+// as path.orig. A wrong passphrase, --iter or --md passes the padding check
+// about one time in 256 and migrates garbage, which nothing can detect:
+// the original must outlive the run, until the user has checked the result.
+func migrateInPlace(ctx context.Context, ios *IOStreams, path string, fn func(io.Reader, io.Writer) error) error {
+	orig := path + ".orig"
+	if err := keepOriginal(path, orig); err != nil {
+		return err
+	}
+	if err := replaceFile(ctx, ios, "migrating", path, fn); err != nil {
+		// The original is still at path, unless the failure came after the
+		// rename (a directory fsync): then orig is its only name.
+		if sameFile(path, orig) {
+			os.Remove(orig)
+		}
+		return err
+	}
+	fmt.Fprintf(ios.ErrOut, "envseal: the original is kept as %s: check the migrated file, then delete it\n", orig)
+	return nil
+}
+
+// keepOriginal hard-links orig to path's file, so that the original
+// survives the rename that replaces path. The link is made before any
+// work, so a run that cannot keep the original does nothing. An orig that
+// is already path's file is left from an interrupted run and is reused.
+func keepOriginal(path, orig string) error {
+	err := os.Link(path, orig)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrExist) && sameFile(path, orig):
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return usageErrorf("move it away, or migrate with -o OUT",
+			"%s exists: migrate --in-place keeps the original there", orig)
+	}
+	return fmt.Errorf("failed to keep the original as %s: %w", orig, err)
+}
+
+// sameFile reports whether a and b are names of one file.
+func sameFile(a, b string) bool {
+	fa, err := os.Lstat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Lstat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
