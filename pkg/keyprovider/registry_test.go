@@ -34,6 +34,22 @@ func TestScheme(t *testing.T) {
 	}
 }
 
+// A pkcs11 URI with a mistyped scheme still carries its pin-value: the
+// error must not repeat it.
+func TestSchemeErrorHidesQuery(t *testing.T) {
+	for _, uri := range []string{
+		"Pkcs11:token=T;object=k?pin-value=SECRET123",
+		"PKCS11:token=T?pin-value=SECRET123",
+		"pkcs11?pin-value=SECRET123:token=T",
+		"token=T;object=k?pin-value=SECRET123",
+	} {
+		_, err := keyprovider.Open(context.Background(), uri, nil)
+		if err == nil || strings.Contains(err.Error(), "SECRET123") {
+			t.Errorf("Open(%q): err = %v", uri, err)
+		}
+	}
+}
+
 func TestOpenUnknownSchemeListsKnownOnes(t *testing.T) {
 	_, err := keyprovider.Open(context.Background(), "gopher:x", nil)
 	if !errors.Is(err, keyprovider.ErrBadURI) || !strings.Contains(err.Error(), "file") {

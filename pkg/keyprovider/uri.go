@@ -9,16 +9,29 @@ import (
 // the rest after the colon. A bare path with no scheme is an error rather
 // than a guess, so that "seal --key secret.txt" cannot silently mean
 // something else later.
+//
+// Its errors never quote the whole URI: a mistyped pkcs11 URI
+// ("Pkcs11:...?pin-value=1234") carries a PIN in its query.
 func Scheme(uri string) (scheme, rest string, err error) {
 	i := strings.IndexByte(uri, ':')
 	if i <= 0 {
-		return "", "", fmt.Errorf("key %q has no scheme: %w", uri, ErrBadURI)
+		return "", "", fmt.Errorf("key %q has no scheme: %w", withoutQuery(uri), ErrBadURI)
 	}
 	scheme = uri[:i]
 	for _, c := range scheme {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
-			return "", "", fmt.Errorf("key %q has an invalid scheme: %w", uri, ErrBadURI)
+			return "", "", fmt.Errorf("key URI scheme %q is invalid (schemes are lowercase): %w",
+				withoutQuery(scheme), ErrBadURI)
 		}
 	}
 	return scheme, uri[i+1:], nil
+}
+
+// withoutQuery cuts s at the first '?', where a query (and a pin-value)
+// would start, so that it can be printed.
+func withoutQuery(s string) string {
+	if before, _, ok := strings.Cut(s, "?"); ok {
+		return before + "?..."
+	}
+	return s
 }
