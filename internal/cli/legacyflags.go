@@ -51,12 +51,17 @@ func (o *LegacyOptions) kdf() (legacy.KDF, error) {
 }
 
 // passphrase reads the --pass passphrase for an openssl enc file (input
-// names it in a prompt) and then says, once per run, what such a file
-// cannot promise. The caller clears the passphrase.
+// names it in a prompt) and then says, once per run, that a pass:TEXT is
+// visible to others and what such a file cannot promise. The caller clears the passphrase.
 func (o *LegacyOptions) passphrase(ctx context.Context, ios *IOStreams, input string) ([]byte, error) {
 	pass, err := readPassphrase(ctx, ios, o.Pass, input)
 	if err != nil {
 		return nil, err
+	}
+	if strings.HasPrefix(o.Pass, "pass:") {
+		// As for a pkcs11 pin-value: every user can read a command line.
+		ios.ErrOut.Write([]byte("envseal: warning: --pass pass:TEXT is visible to other users in the process list; " +
+			"prefer env:VAR, file:PATH or fd:N\n"))
 	}
 	ios.ErrOut.Write([]byte("envseal: warning: openssl enc files are not authenticated: " +
 		"their integrity cannot be verified, and a modified file may decrypt without any error\n"))
