@@ -147,8 +147,8 @@ func Marshal(kek []byte) ([]byte, error) {
 }
 
 // Generate creates a new random key file at path with mode 0600. It never
-// replaces an existing file unless force is set, and then only by an atomic
-// rename, so a crash cannot leave a half-written key.
+// replaces an existing file unless force is set, and writes atomically and
+// durably (see writeKeyFile), so a crash cannot leave a half-written key.
 func Generate(path string, force bool) (*Key, error) {
 	kek := make([]byte, kekSize)
 	defer clear(kek)
@@ -166,26 +166,66 @@ func Generate(path string, force bool) (*Key, error) {
 	return New(kek, "file:"+path)
 }
 
+// writeKeyFile puts data at path, mode 0600, so that neither a crash nor a
+// concurrent keygen can leave an empty or partial key file, and so that a
+// key that was reported made is on disk: a file may be sealed to it right
+// away, and losing the key then loses the file. data goes to a temp file
+// in path's directory, is synced, moved into place (a link, which fails if
+// path exists, so nothing is ever replaced; with force a rename), and the
+// directory is synced.
 func writeKeyFile(path string, data []byte, force bool) error {
-	if !force {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if err != nil {
-			return fmt.Errorf("failed to create key file: %w", err)
-		}
-		return writeSync(f, data, path)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".envseal-key-*")
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".envseal-key-*")
 	if err != nil {
+		return fmt.Errorf("failed to create key file: %w", err)
+	}
+	// CreateTemp makes the file 0600 whatever the umask; say so anyway,
+	// since a key file must never be readable by others.
+	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {
+		tmp.Close()
+		os.Remove(tmp.Name())
 		return fmt.Errorf("failed to create key file: %w", err)
 	}
 	if err := writeSync(tmp, data, tmp.Name()); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := moveIntoPlace(tmp.Name(), path, force); err != nil {
 		os.Remove(tmp.Name())
 		return fmt.Errorf("failed to create key file: %w", err)
 	}
+	syncDir(dir)
 	return nil
+}
+
+// moveIntoPlace gives the synced temp file its final name. Without force it
+// links and then drops the temp name: link(2) fails if path exists, where
+// a rename would replace it.
+func moveIntoPlace(tmp, path string, force bool) error {
+	if force {
+		return os.Rename(tmp, path)
+	}
+	if err := os.Link(tmp, path); err != nil {
+		// Name path, not the temp file, in "file exists".
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			return &fs.PathError{Op: "create", Path: path, Err: le.Err}
+		}
+		return err
+	}
+	// The key is in place: a temp name that cannot be dropped is harmless
+	// (hidden, never read) and no reason to report failure.
+	os.Remove(tmp)
+	return nil
+}
+
+// syncDir makes the new directory entry durable. Errors are ignored: not
+// every platform or filesystem can sync a directory, and the key's bytes
+// were synced before.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
 
 // writeSync writes data, syncs and closes f, removing the file on failure.
