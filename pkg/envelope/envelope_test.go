@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/envseal/envseal/internal/sealtest"
@@ -265,5 +266,59 @@ func TestRewrapChecksCommitment(t *testing.T) {
 	}
 	if _, err := envelope.Rewrap(h, dk, []*keyprovider.Stanza{s}, spliced); !errors.Is(err, stream.ErrCommitment) {
 		t.Errorf("spliced: err = %v, want ErrCommitment", err)
+	}
+}
+
+// countingKey is an Unwrapper for stanzas of type "counted" with key id
+// "mine" that always fails, like a KMS key whose Decrypt refuses a forged
+// stanza; it counts the calls that would have gone to the key service.
+type countingKey struct{ calls int }
+
+func (c *countingKey) Unwrap(_ context.Context, s *keyprovider.Stanza, _ map[string]string) ([]byte, error) {
+	if s.Type != "counted" || s.KeyID != "mine" {
+		return nil, keyprovider.ErrNotMine
+	}
+	c.calls++
+	return nil, errors.New("decrypt refused")
+}
+
+// forged writes a stanza that countingKey claims and fails on.
+type forged struct{}
+
+func (forged) Wrap(context.Context, []byte, map[string]string) (*keyprovider.Stanza, error) {
+	return &keyprovider.Stanza{Type: "counted", KeyID: "mine", Body: []byte{1}}, nil
+}
+
+// A hostile file with every stanza naming the user's key must cost one
+// unwrap per identity, not one per stanza, and must not stop the other
+// identities from opening a stanza of their own.
+func TestUnwrapAttemptsBounded(t *testing.T) {
+	a := newKey(t, 1)
+	ws := make([]keyprovider.Wrapper, envelope.MaxStanzas)
+	for i := range ws {
+		ws[i] = forged{}
+	}
+	file := sealtest.Seal(t, []byte("x"), nil, ws...)
+	h, err := envelope.Parse(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &countingKey{}
+	if _, err := h.DataKey(context.Background(), []keyprovider.Unwrapper{c}); err == nil || !strings.Contains(err.Error(), "decrypt refused") {
+		t.Fatalf("err = %v, want the unwrap failure", err)
+	}
+	if c.calls != 1 {
+		t.Fatalf("%d unwrap calls for %d stanzas with one key id, want 1", c.calls, envelope.MaxStanzas)
+	}
+
+	ws[len(ws)-1] = a
+	file = sealtest.Seal(t, []byte("x"), nil, ws...)
+	c = &countingKey{}
+	got, err := sealtest.Open(context.Background(), file, nil, c, a)
+	if err != nil || string(got) != "x" {
+		t.Fatalf("the other identity's stanza: %q, %v", got, err)
+	}
+	if c.calls != 1 {
+		t.Fatalf("%d unwrap calls, want 1", c.calls)
 	}
 }

@@ -36,15 +36,29 @@ func (h *Header) DataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]by
 // from. The header MAC has been checked with that key, so the stanza is
 // known to hold the file's data key: rewrap can re-encrypt it in a key
 // service (keyprovider.Rewrapper) instead of wrapping the key again.
+//
+// Each identity fails at most once per stanza type and key id: after that,
+// stanzas with the same type and key id are skipped for it. Otherwise a
+// hostile file with 64 stanzas naming the user's KMS key costs 64 Decrypt
+// calls. This cannot lock out a file that authenticates: the header MAC
+// covers every stanza, so if an identity's stanza fails and a later one
+// with the same key id would succeed, the first was altered and the MAC
+// fails anyway.
 func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]byte, *keyprovider.Stanza, error) {
 	var firstErr error
+	failed := map[unwrapAttempt]bool{}
 	for _, s := range h.Stanzas {
-		for _, id := range ids {
+		for i, id := range ids {
+			a := unwrapAttempt{i, s.Type, s.KeyID}
+			if failed[a] {
+				continue
+			}
 			dk, err := id.Unwrap(ctx, s, h.Context)
 			if errors.Is(err, keyprovider.ErrNotMine) {
 				continue
 			}
 			if err != nil {
+				failed[a] = true
 				if firstErr == nil {
 					firstErr = fmt.Errorf("failed to unwrap %s stanza: %w", s.Type, err)
 				}
@@ -65,6 +79,13 @@ func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 		return nil, nil, firstErr
 	}
 	return nil, nil, &NoMatchError{Stanzas: h.Stanzas}
+}
+
+// unwrapAttempt is an identity (by index) and the stanza type and key id
+// it tried to unwrap.
+type unwrapAttempt struct {
+	id         int
+	typ, keyID string
 }
 
 // Decrypt parses the header from src, checks the required context, unwraps
