@@ -96,7 +96,7 @@ func contextString(c map[string]string) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(k + "=" + c[k])
+		b.WriteString(displayString(k) + "=" + displayString(c[k]))
 	}
 	return b.String()
 }

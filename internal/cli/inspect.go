@@ -76,7 +76,7 @@ func printInspection(w io.Writer, info *envseal.Info) {
 	fmt.Fprintf(tw, "algorithm:\t%s (AES-256-GCM, 16 KiB chunks, key commitment)\n", info.Algorithm)
 	fmt.Fprintf(tw, "context:\t%s\n", contextString(info.Context))
 	for i, r := range info.Recipients {
-		fmt.Fprintf(tw, "recipient %d:\t%s %s (%d-byte wrapped key)\n", i+1, r.Type, r.KeyID, r.WrappedKeyBytes)
+		fmt.Fprintf(tw, "recipient %d:\t%s %s (%d-byte wrapped key)\n", i+1, displayString(r.Type), displayString(r.KeyID), r.WrappedKeyBytes)
 	}
 	fmt.Fprintf(tw, "header:\t%d bytes\n", info.HeaderBytes)
 	fmt.Fprintf(tw, "payload:\t%d bytes\n", info.PayloadBytes)
