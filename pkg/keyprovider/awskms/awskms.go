@@ -21,9 +21,10 @@
 //
 // Region, credentials, profile and endpoint come from the AWS SDK's
 // standard chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_KMS, SSO, web
-// identity, container and instance credentials). the region and
-// profile settings (--region, --profile) override them; a region in a key ARN wins over both, since
-// the key exists only there.
+// identity, container and instance credentials). The backend's region
+// and profile settings (--region, --profile; see backend.go) override
+// them; a region in a key ARN wins over both, since the key exists only
+// there.
 package awskms
 
 const (
