@@ -37,9 +37,10 @@ var toyStore = struct {
 
 func init() {
 	keyprovider.Register(keyprovider.Backend{
-		Scheme: toyScheme,
-		Open:   openToy,
-		Keygen: keygenToy,
+		Scheme:  toyScheme,
+		Open:    openToy,
+		Example: "testkey:NAME",
+		Keygen:  keygenToy,
 		Hint: func(err error) string {
 			if errors.Is(err, errNoToyKey) {
 				return toyHint

@@ -96,6 +96,21 @@ func completionBackends(keygen bool) []keyprovider.Backend {
 	return append(local, others...)
 }
 
+// uriExamples lists the backends' example URIs as prose, in completion
+// order: "file:key.pem, awskms:///alias/NAME or pkcs11:token=T;object=NAME".
+func uriExamples() string {
+	var ex []string
+	for _, b := range completionBackends(false) {
+		if b.Example != "" {
+			ex = append(ex, b.Example)
+		}
+	}
+	if len(ex) < 2 {
+		return strings.Join(ex, "")
+	}
+	return strings.Join(ex[:len(ex)-1], ", ") + " or " + ex[len(ex)-1]
+}
+
 // keygenValues merges the keygen flag values the backends offer, by flag
 // name, each value once, in backend order.
 func keygenValues(bs []keyprovider.Backend) map[string][]string {

@@ -62,7 +62,7 @@ func hintFor(err error) string {
 	case errors.Is(err, stream.ErrTruncated):
 		return "the file ends early: was the copy or download complete?"
 	case errors.Is(err, keyprovider.ErrBadURI):
-		return "key URIs look like file:key.pem, awskms:///alias/NAME or pkcs11:token=T;object=NAME"
+		return "key URIs look like " + uriExamples()
 	case isNoSpace(err):
 		return "the filesystem is full: free some space, or write to another filesystem with -o"
 	case errors.Is(err, context.DeadlineExceeded):

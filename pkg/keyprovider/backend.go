@@ -28,6 +28,10 @@ type Backend struct {
 	// Open opens the key named by a URI of this scheme.
 	Open OpenFunc
 
+	// Example is a typical key URI ("awskms:///alias/NAME"), shown when a
+	// URI cannot be parsed.
+	Example string
+
 	// Keygen creates a key inside the backend (envseal keygen --key).
 	Keygen KeygenFunc
 

@@ -28,7 +28,8 @@ func init() {
 		Open: func(ctx context.Context, uri string, opts *keyprovider.Options) (keyprovider.Key, error) {
 			return Open(ctx, uri, opts)
 		},
-		Keygen: keygen,
+		Example: "awskms:///alias/NAME",
+		Keygen:  keygen,
 		Settings: []keyprovider.Setting{
 			{Name: SettingRegion, Usage: "AWS region for KMS keys (default: the AWS SDK chain, e.g. $AWS_REGION)"},
 			{Name: SettingProfile, Usage: "AWS profile for KMS keys (default: $AWS_PROFILE)"},

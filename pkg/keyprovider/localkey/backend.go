@@ -21,6 +21,7 @@ func init() {
 			}
 			return Open(path, opts)
 		},
+		Example: "file:key.pem",
 		Files: &keyprovider.FileKeys{
 			Signing:  signing,
 			Generate: generate,

@@ -13,11 +13,12 @@ func init() {
 		types = append(types, string(t))
 	}
 	keyprovider.Register(keyprovider.Backend{
-		Scheme: "pkcs11",
-		Open:   open,
-		Keygen: keygen,
-		Hint:   Hint,
-		Close:  CloseAll,
+		Scheme:  "pkcs11",
+		Open:    open,
+		Example: "pkcs11:token=T;object=NAME",
+		Keygen:  keygen,
+		Hint:    Hint,
+		Close:   CloseAll,
 		Complete: keyprovider.Completion{
 			Prefixes: []string{"pkcs11:token="},
 			Values:   map[string][]string{"type": types},
