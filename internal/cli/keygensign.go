@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto"
 	"fmt"
 	"os"
 	"strings"
@@ -27,11 +26,7 @@ func keygenSigningFile(ctx context.Context, opts *KeygenOptions, files *keyprovi
 	if err != nil {
 		return withHintIfExists(err)
 	}
-	pub, err := publicKey(ctx, k)
-	var pem []byte
-	if err == nil {
-		pem, err = sign.MarshalPublicKey(pub)
-	}
+	pem, err := publicKeyPEM(ctx, k)
 	if err == nil {
 		err = writeOutput(opts.IO, pubPath, opts.Force, 0o644, pem)
 	}
@@ -49,8 +44,8 @@ func publicKeyPath(private string) string {
 	return strings.TrimSuffix(private, ".pem") + ".pub.pem"
 }
 
-// publicKey returns the public half of a new signing key.
-func publicKey(ctx context.Context, k keyprovider.Key) (crypto.PublicKey, error) {
+// publicKeyPEM returns the public half of a new signing key, as PEM.
+func publicKeyPEM(ctx context.Context, k keyprovider.Key) ([]byte, error) {
 	sk, ok := k.(keyprovider.Signer)
 	if !ok {
 		return nil, fmt.Errorf("key %s cannot sign: %w", k.URI(), keyprovider.ErrUnsupported)
@@ -59,5 +54,5 @@ func publicKey(ctx context.Context, k keyprovider.Key) (crypto.PublicKey, error)
 	if err != nil {
 		return nil, err
 	}
-	return signer.Public(), nil
+	return sign.MarshalPublicKey(signer.Public())
 }
