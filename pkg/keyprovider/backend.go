@@ -16,7 +16,8 @@ import "context"
 //
 // Test the package against a real server or device (see internal/testkms
 // and internal/testhsm), not a mock: what breaks a backend is what the
-// service really answers.
+// service really answers. internal/backendtest registers a complete toy
+// backend and runs the commands through it: a worked example.
 //
 // Only Scheme and Open are required. A nil field means the backend does
 // not do that: its keys are not made by keygen, its errors get no hint,
@@ -32,7 +33,8 @@ type Backend struct {
 	// URI cannot be parsed.
 	Example string
 
-	// Keygen creates a key inside the backend (envseal keygen --key).
+	// Keygen creates a key inside the backend (envseal keygen --key). It
+	// reports a flag that does not apply as a *UsageError.
 	Keygen KeygenFunc
 
 	// Files is set for keys that are local files (envseal keygen -o).
