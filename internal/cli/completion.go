@@ -9,7 +9,7 @@ import (
 
 	"github.com/envseal/envseal/internal/checksum"
 	"github.com/envseal/envseal/internal/legacy"
-	"github.com/envseal/envseal/pkg/keyprovider/localkey"
+	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/spf13/cobra"
 )
 
@@ -22,21 +22,18 @@ const completionExample = `  # load completions into the current bash shell
   # how to install them for zsh (and likewise bash, fish, powershell)
   envseal completion zsh --help`
 
-// kmsKeySpecs and kmsKeyUsages are the values keygen --spec and --usage
-// accept (awskms checks them before CreateKey).
-var (
-	kmsKeySpecs  = []string{"SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384"}
-	kmsKeyUsages = []string{"ENCRYPT_DECRYPT", "SIGN_VERIFY"}
-	dataKeySpecs = []string{"AES_256", "AES_128"}
-)
+// dataKeySpecs are the values datakey --spec accepts.
+var dataKeySpecs = []string{"AES_256", "AES_128"}
 
 // noValue lists flags whose values no shell can guess: completing them
-// offers nothing rather than file names.
-var noValue = []string{"context", "remove", "allow-key", "region", "profile", "timeout", "description", "iter"}
+// offers nothing rather than file names. Backend settings (--region,
+// --profile) are added to it.
+var noValue = []string{"context", "remove", "allow-key", "timeout", "description", "iter"}
 
 // setUpCompletion adds cobra's completion command (bash, zsh, fish,
 // powershell) with examples, and completes the flag values that are cheap
-// to know: fixed lists, key URI schemes, and paths after file:. Flags that
+// to know: fixed lists, and what the key backends offer (URI prefixes,
+// paths after file:, keygen flag values). Flags that
 // name files (-o, --signature, ...) keep the shell's file completion.
 func setUpCompletion(root *cobra.Command) {
 	root.InitDefaultCompletionCmd()
@@ -56,8 +53,8 @@ func setUpCompletion(root *cobra.Command) {
 // flagCompletions returns the completion functions of command's flags.
 func flagCompletions(command string) map[string]cobra.CompletionFunc {
 	m := map[string]cobra.CompletionFunc{
-		"key":       completeKeyURI("file:", "awskms:///alias/", "pkcs11:token="),
-		"add":       completeKeyURI("file:", "awskms:///alias/", "pkcs11:token="),
+		"key":       completeKeyURI(completionBackends(false)),
+		"add":       completeKeyURI(completionBackends(false)),
 		"pass":      completePassSpec,
 		"md":        fixed(legacy.Digests()...),
 		"algorithm": fixed(checksum.Names()...),
@@ -65,19 +62,67 @@ func flagCompletions(command string) map[string]cobra.CompletionFunc {
 	for _, name := range noValue {
 		m[name] = cobra.NoFileCompletions
 	}
+	for _, s := range keyprovider.Settings() {
+		m[s.Name] = cobra.NoFileCompletions
+	}
 	switch command {
 	case "keygen":
-		m["key"] = completeKeyURI("awskms:///alias/", "pkcs11:token=")
-		m["spec"] = fixed(kmsKeySpecs...)
-		m["usage"] = fixed(kmsKeyUsages...)
-		types := make([]string, 0, len(localkey.KeyTypes()))
-		for _, t := range localkey.KeyTypes() {
-			types = append(types, string(t))
+		m["key"] = completeKeyURI(completionBackends(true))
+		for name, values := range keygenValues(completionBackends(false)) {
+			m[name] = fixed(values...)
 		}
-		m["type"] = fixed(types...)
-	case "datakey":
-		m["key"] = completeKeyURI("awskms:///alias/")
+	case "datakey": // AWS KMS's own command
+		kms, _ := keyprovider.Lookup("awskms")
+		m["key"] = completeKeyURI([]keyprovider.Backend{kms})
 		m["spec"] = fixed(dataKeySpecs...)
+	}
+	return m
+}
+
+// completionBackends lists the backends in the order completion offers
+// them: local files first, the most common key, then by scheme. With
+// keygen, only the backends keygen --key can make keys in.
+func completionBackends(keygen bool) []keyprovider.Backend {
+	var local, others []keyprovider.Backend
+	for _, b := range keyprovider.Backends() {
+		switch {
+		case keygen && b.Keygen == nil:
+		case b.Complete.Paths:
+			local = append(local, b)
+		default:
+			others = append(others, b)
+		}
+	}
+	return append(local, others...)
+}
+
+// uriExamples lists the backends' example URIs as prose, in completion
+// order: "file:key.pem, awskms:///alias/NAME or pkcs11:token=T;object=NAME".
+func uriExamples() string {
+	var ex []string
+	for _, b := range completionBackends(false) {
+		if b.Example != "" {
+			ex = append(ex, b.Example)
+		}
+	}
+	if len(ex) < 2 {
+		return strings.Join(ex, "")
+	}
+	return strings.Join(ex[:len(ex)-1], ", ") + " or " + ex[len(ex)-1]
+}
+
+// keygenValues merges the keygen flag values the backends offer, by flag
+// name, each value once, in backend order.
+func keygenValues(bs []keyprovider.Backend) map[string][]string {
+	m := map[string][]string{}
+	for _, b := range bs {
+		for name, values := range b.Complete.Values {
+			for _, v := range values {
+				if !slices.Contains(m[name], v) {
+					m[name] = append(m[name], v)
+				}
+			}
+		}
 	}
 	return m
 }
@@ -99,17 +144,25 @@ func withPrefix(values []string, prefix string) []cobra.Completion {
 	return out
 }
 
-// completeKeyURI offers the URI schemes, and the paths of local files once
-// the word starts with file:. Backend keys (KMS aliases, token objects)
-// would take a network call or a PIN to list, so they are not completed.
-func completeKeyURI(schemes ...string) cobra.CompletionFunc {
+// completeKeyURI offers the backends' URI prefixes, and the paths of local
+// files once the word starts with a path scheme (file:). Backend keys (KMS
+// aliases, token objects) would take a network call or a PIN to list, so
+// they are not completed.
+func completeKeyURI(bs []keyprovider.Backend) cobra.CompletionFunc {
+	var prefixes []string
+	for _, b := range bs {
+		prefixes = append(prefixes, b.Complete.Prefixes...)
+	}
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if slices.Contains(schemes, "file:") {
-			if path, ok := strings.CutPrefix(toComplete, "file:"); ok {
-				return completePaths("file:", path)
+		for _, b := range bs {
+			if !b.Complete.Paths {
+				continue
+			}
+			if path, ok := strings.CutPrefix(toComplete, b.Scheme+":"); ok {
+				return completePaths(b.Scheme+":", path)
 			}
 		}
-		return withPrefix(schemes, toComplete), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+		return withPrefix(prefixes, toComplete), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
 	}
 }
 

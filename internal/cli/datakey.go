@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"github.com/envseal/envseal/internal/legacy"
 	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 	"github.com/spf13/cobra"
 )
@@ -209,4 +211,30 @@ func writeSecretFile(path string, data []byte, force bool, mode fs.FileMode) err
 		return fmt.Errorf("failed to write %s: %w", path, err)
 	}
 	return f.Commit()
+}
+
+// kmsPassphrase is --pass kms:PATH (see readPassphrase): the pipeline's
+// encrypted-datakey, as datakey writes it. It decrypts the raw
+// CiphertextBlob with KMS (the key recorded
+// in the blob, the ambient AWS settings) and applies -pass file: rules to
+// the data key.
+func kmsPassphrase(ctx context.Context, ios *IOStreams, path string) ([]byte, error) {
+	blob, err := readBlob(ios, path)
+	if err != nil {
+		return nil, err
+	}
+	client, err := awskms.NewClient(ctx, nil, providerOptions(ios))
+	if err != nil {
+		return nil, err
+	}
+	dk, err := client.DecryptBlob(ctx, blob, nil, "")
+	if err != nil {
+		return nil, err
+	}
+	defer dk.Clear()
+	p, err := legacy.FirstLine(dk.Plaintext)
+	if err != nil {
+		return nil, fmt.Errorf("--pass kms:%s: %w", path, err)
+	}
+	return bytes.Clone(p), nil
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
-	"github.com/envseal/envseal/pkg/keyprovider/localkey"
 )
 
 // explain turns an error into the message and hint a user should see. The
@@ -62,20 +61,14 @@ func hintFor(err error) string {
 		return "the payload does not belong to this header: the file is corrupted or was spliced"
 	case errors.Is(err, stream.ErrTruncated):
 		return "the file ends early: was the copy or download complete?"
-	case errors.Is(err, localkey.ErrUnwrap):
-		return "the wrapped data key was modified: the file is corrupted or was tampered with"
-	case errors.Is(err, localkey.ErrKeyFile):
-		return "envseal key files are made by: envseal keygen -o FILE"
 	case errors.Is(err, keyprovider.ErrBadURI):
-		return "key URIs look like file:key.pem, awskms:///alias/NAME or pkcs11:token=T;object=NAME"
+		return "key URIs look like " + uriExamples()
 	case isNoSpace(err):
 		return "the filesystem is full: free some space, or write to another filesystem with -o"
 	case errors.Is(err, context.DeadlineExceeded):
 		return "raise --timeout, or check that the key backend (KMS endpoint, HSM) answers"
 	case errors.Is(err, fs.ErrPermission):
 		return "check the permissions of the file and of its directory"
-	case errors.Is(err, localkey.ErrNoKeyFile):
-		return "check the path; a new key file is made by: envseal keygen -o FILE"
 	case errors.Is(err, fs.ErrNotExist):
 		return "check the path"
 	}

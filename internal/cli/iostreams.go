@@ -22,8 +22,9 @@ type IOStreams struct {
 	// Quiet suppresses progress output (--quiet).
 	Quiet bool
 
-	// Backend holds key-backend settings from global flags (--region,
-	// --profile); commands add warnings and the PIN prompt to it.
+	// Backend holds key-backend settings from global flags (one per
+	// keyprovider.Setting: --region, --profile); commands add warnings and
+	// the PIN prompt to it.
 	Backend keyprovider.Options
 
 	// OpenTTY opens the controlling terminal for prompts (PINs). Nil when

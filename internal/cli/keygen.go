@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/envseal/envseal/pkg/keyprovider/localkey"
+	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/spf13/cobra"
 )
 
@@ -86,23 +86,28 @@ func keygenRun(ctx context.Context, opts *KeygenOptions) error {
 	if opts.Spec != "" || opts.Usage != "" || opts.Description != "" {
 		return usageErrorf("add --key awskms:///alias/NAME", "--spec, --usage and --description are for AWS KMS keys")
 	}
-	return keygenFile(opts)
+	return keygenFile(ctx, opts)
 }
 
-// keygenFile writes a local key file of type --type.
-func keygenFile(opts *KeygenOptions) error {
+// keygenFile writes a local key file of type --type, with the backend
+// whose keys are files.
+func keygenFile(ctx context.Context, opts *KeygenOptions) error {
 	if opts.Output == "" || opts.Output == "-" {
 		return usageErrorf("keys are written to files only, never to a terminal or log: envseal keygen -o FILE",
 			"keygen needs -o FILE")
 	}
-	typ, err := localkey.ParseKeyType(opts.Type)
+	files, err := keyprovider.LocalFiles()
+	if err != nil {
+		return err
+	}
+	signing, err := files.Signing(opts.Type)
 	if err != nil {
 		return &UsageError{Err: err, Hint: "see: envseal keygen --help"}
 	}
-	if typ.Signing() {
-		return keygenSigningFile(opts, typ)
+	if signing {
+		return keygenSigningFile(ctx, opts, files)
 	}
-	if _, err := localkey.Generate(opts.Output, opts.Force); err != nil {
+	if _, err := files.Generate(opts.Output, opts.Type, opts.Force); err != nil {
 		return withHintIfExists(err)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "file:%s\n", opts.Output)

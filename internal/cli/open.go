@@ -8,7 +8,6 @@ import (
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
-	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 	"github.com/spf13/cobra"
 )
 
@@ -184,7 +183,8 @@ func dearmor(in io.Reader) io.Reader {
 }
 
 // openIdentities opens the --key URIs (or $ENVSEAL_KEY) and, with
-// --discovery, adds an unwrapper for any AWS KMS stanza.
+// --discovery, adds the backends' discovery unwrappers (any AWS KMS
+// stanza).
 func openIdentities(ctx context.Context, opts *OpenOptions) ([]keyprovider.Unwrapper, error) {
 	uris := keyURIs(opts.Keys)
 	if len(opts.AllowKeys) > 0 && !opts.Discovery {
@@ -198,9 +198,9 @@ func openIdentities(ctx context.Context, opts *OpenOptions) ([]keyprovider.Unwra
 	if err != nil || !opts.Discovery {
 		return ids, err
 	}
-	d, err := awskms.NewDiscovery(ctx, popts, opts.AllowKeys)
+	ds, err := keyprovider.Discover(ctx, popts, opts.AllowKeys)
 	if err != nil {
 		return nil, err
 	}
-	return append(ids, d), nil
+	return append(ids, ds...), nil
 }

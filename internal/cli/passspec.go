@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/envseal/envseal/internal/legacy"
-	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 )
 
 // readPassphrase resolves a --pass SPEC as openssl's -pass does, so a
@@ -104,30 +103,6 @@ func firstLine(r io.Reader, what string) ([]byte, error) {
 	p, err := legacy.FirstLine(line)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
-	}
-	return bytes.Clone(p), nil
-}
-
-// kmsPassphrase decrypts a raw CiphertextBlob with KMS (the key recorded
-// in the blob, the ambient AWS settings) and applies -pass file: rules to
-// the data key.
-func kmsPassphrase(ctx context.Context, ios *IOStreams, path string) ([]byte, error) {
-	blob, err := readBlob(ios, path)
-	if err != nil {
-		return nil, err
-	}
-	client, err := awskms.NewClient(ctx, nil, providerOptions(ios))
-	if err != nil {
-		return nil, err
-	}
-	dk, err := client.DecryptBlob(ctx, blob, nil, "")
-	if err != nil {
-		return nil, err
-	}
-	defer dk.Clear()
-	p, err := legacy.FirstLine(dk.Plaintext)
-	if err != nil {
-		return nil, fmt.Errorf("--pass kms:%s: %w", path, err)
 	}
 	return bytes.Clone(p), nil
 }

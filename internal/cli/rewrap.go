@@ -13,7 +13,6 @@ import (
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
-	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 	"github.com/spf13/cobra"
 )
 
@@ -146,18 +145,20 @@ func rewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, ids []
 // wrapFor makes w's stanza. A key service that can re-encrypt the stanza
 // the data key came from does (KMS to KMS: ReEncrypt), so the data key is
 // not sent to it again; any other pair wraps the key with w.Wrap. What
-// seal could do, rewrap must not refuse, so two ReEncrypt failures fall
-// back to Wrap with a warning: access denied (a policy with kms:Encrypt
-// but not kms:ReEncrypt*), and key not found (the old key is unknown where
-// the new one lives: another account or endpoint). The data key has been
-// checked against the header MAC, so Wrap is always safe.
+// seal could do, rewrap must not refuse, so a failure the backend
+// classifies as a fallback (keyprovider.RewrapFallback: for KMS, access
+// denied or key not found) falls back to Wrap with its warning. The data
+// key has been checked against the header MAC, so Wrap is always safe.
 func wrapFor(ctx context.Context, w keyprovider.Wrapper, dk []byte, from *keyprovider.Stanza,
 	encCtx map[string]string, popts *keyprovider.Options) (*keyprovider.Stanza, error) {
 	if rw, ok := w.(keyprovider.Rewrapper); ok {
 		s, err := rw.Rewrap(ctx, from, encCtx)
-		switch {
-		case errors.Is(err, awskms.ErrAccessDenied), errors.Is(err, awskms.ErrKeyNotFound):
-			popts.Warnf("%v; wrapping with kms:Encrypt instead", err)
+		if err == nil {
+			return s, nil
+		}
+		switch warning := keyprovider.RewrapFallback(err); {
+		case warning != "":
+			popts.Warnf("%s", warning)
 		case !errors.Is(err, keyprovider.ErrNotMine):
 			return s, err
 		}

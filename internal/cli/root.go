@@ -35,8 +35,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 	root.SetErr(ios.ErrOut)
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().BoolVarP(&ios.Quiet, "quiet", "q", false, "no progress bar")
-	root.PersistentFlags().StringVar(&ios.Backend.AWSRegion, "region", "", "AWS region for KMS keys (default: the AWS SDK chain, e.g. $AWS_REGION)")
-	root.PersistentFlags().StringVar(&ios.Backend.AWSProfile, "profile", "", "AWS profile for KMS keys (default: $AWS_PROFILE)")
+	addSettingFlags(root, ios)
 	var timeout time.Duration
 	root.PersistentFlags().DurationVar(&timeout, "timeout", 0, "give up after `DURATION` (e.g. 30s, 2m) with exit status 1, leaving no output file; 0 means no limit")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return startTimeout(cmd, timeout) }

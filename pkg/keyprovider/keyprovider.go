@@ -9,6 +9,11 @@
 // wrapping half, opening only the unwrapping half, and an Unwrapper answers
 // ErrNotMine for a stanza it was not made for, distinctly from a real
 // failure on a stanza that is its own.
+//
+// Each backend registers one Backend value for its scheme, saying what it
+// can do beyond opening keys (keygen, hints, settings, completion,
+// discovery, cleanup); the command line asks the registry and names no
+// backend. Backend's documentation says how to add one.
 package keyprovider
 
 import (

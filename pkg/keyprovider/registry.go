@@ -4,65 +4,68 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"sync"
 )
 
-// Options carries settings that come from the command line or the
-// environment rather than from the key URI itself.
-type Options struct {
-	// Warnings receives non-fatal warnings, one line each (for example a
-	// key file readable by other users). Nil discards them.
-	Warnings io.Writer
-
-	// AWSRegion and AWSProfile override the AWS SDK's default chain when set.
-	AWSRegion  string
-	AWSProfile string
-
-	// Prompt asks the user for a secret (a PIN) on the terminal. Nil means
-	// no terminal is available and the backend must fail with a hint.
-	Prompt func(prompt string) ([]byte, error)
-}
-
-// Warnf writes one warning line to o.Warnings, if set.
-func (o *Options) Warnf(format string, args ...any) {
-	if o == nil || o.Warnings == nil {
-		return
-	}
-	fmt.Fprintf(o.Warnings, "envseal: warning: "+format+"\n", args...)
-}
-
-// OpenFunc opens the key named by uri. It must not contact a remote service
-// unless the operation needs it: opening is cheap, wrapping does the work.
-type OpenFunc func(ctx context.Context, uri string, opts *Options) (Key, error)
-
 var (
 	registryMu sync.RWMutex
-	registry   = map[string]OpenFunc{}
+	registry   = map[string]Backend{}
 )
 
-// Register makes a backend available for a URI scheme. It panics if the
-// scheme is registered twice, which is a programming error.
-func Register(scheme string, open OpenFunc) {
+// Register makes a backend available for its URI scheme. It panics if the
+// scheme or one of its settings is registered twice, or if Open is nil:
+// those are programming errors.
+func Register(b Backend) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	if _, dup := registry[scheme]; dup {
-		panic("keyprovider: scheme registered twice: " + scheme)
+	if b.Open == nil {
+		panic("keyprovider: backend without Open: " + b.Scheme)
 	}
-	registry[scheme] = open
+	if _, dup := registry[b.Scheme]; dup {
+		panic("keyprovider: scheme registered twice: " + b.Scheme)
+	}
+	for _, other := range registry {
+		for _, s := range other.Settings {
+			for _, t := range b.Settings {
+				if s.Name == t.Name {
+					panic("keyprovider: setting registered twice: " + s.Name)
+				}
+			}
+		}
+	}
+	registry[b.Scheme] = b
+}
+
+// Lookup returns the backend registered for scheme.
+func Lookup(scheme string) (Backend, bool) {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	b, ok := registry[scheme]
+	return b, ok
+}
+
+// Backends lists the registered backends, sorted by scheme, so that every
+// list built from them (hints, flags, completions) has a stable order.
+func Backends() []Backend {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	bs := make([]Backend, 0, len(registry))
+	for _, b := range registry {
+		bs = append(bs, b)
+	}
+	sort.Slice(bs, func(i, j int) bool { return bs[i].Scheme < bs[j].Scheme })
+	return bs
 }
 
 // Schemes lists the registered schemes, sorted.
 func Schemes() []string {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	s := make([]string, 0, len(registry))
-	for k := range registry {
-		s = append(s, k)
+	bs := Backends()
+	s := make([]string, 0, len(bs))
+	for _, b := range bs {
+		s = append(s, b.Scheme)
 	}
-	sort.Strings(s)
 	return s
 }
 
@@ -76,9 +79,7 @@ func Open(ctx context.Context, uri string, opts *Options) (Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	registryMu.RLock()
-	open, ok := registry[scheme]
-	registryMu.RUnlock()
+	b, ok := Lookup(scheme)
 	if !ok {
 		return nil, fmt.Errorf("unknown key scheme %q (known: %s): %w",
 			scheme, strings.Join(Schemes(), ", "), ErrBadURI)
@@ -86,5 +87,5 @@ func Open(ctx context.Context, uri string, opts *Options) (Key, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	return open(ctx, uri, opts)
+	return b.Open(ctx, uri, opts)
 }

@@ -21,16 +21,11 @@
 //
 // Region, credentials, profile and endpoint come from the AWS SDK's
 // standard chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_KMS, SSO, web
-// identity, container and instance credentials). keyprovider.Options can
-// override region and profile; a region in a key ARN wins over both, since
-// the key exists only there.
+// identity, container and instance credentials). The backend's region
+// and profile settings (--region, --profile; see backend.go) override
+// them; a region in a key ARN wins over both, since the key exists only
+// there.
 package awskms
-
-import (
-	"context"
-
-	"github.com/envseal/envseal/pkg/keyprovider"
-)
 
 const (
 	// Scheme is the URI scheme of this backend.
@@ -39,9 +34,3 @@ const (
 	// key id is the key ARN, its body the KMS CiphertextBlob.
 	StanzaType = "awskms"
 )
-
-func init() {
-	keyprovider.Register(Scheme, func(ctx context.Context, uri string, opts *keyprovider.Options) (keyprovider.Key, error) {
-		return Open(ctx, uri, opts)
-	})
-}

@@ -29,7 +29,7 @@ type Client struct {
 }
 
 // NewClient configures a client from the SDK's default chain, with
-// opts.AWSProfile and opts.AWSRegion overriding it when set. If u is not
+// the profile and region settings overriding it when set. If u is not
 // nil, its endpoint override is applied and a region in its ARN wins.
 // optFns adjust the SDK client further (tests use them to count requests
 // and to bound retries); they run last.
@@ -38,11 +38,11 @@ func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ..
 		opts = &keyprovider.Options{}
 	}
 	var load []func(*config.LoadOptions) error
-	if opts.AWSProfile != "" {
-		load = append(load, config.WithSharedConfigProfile(opts.AWSProfile))
+	if p := opts.Setting(SettingProfile); p != "" {
+		load = append(load, config.WithSharedConfigProfile(p))
 	}
-	if opts.AWSRegion != "" {
-		load = append(load, config.WithRegion(opts.AWSRegion))
+	if r := opts.Setting(SettingRegion); r != "" {
+		load = append(load, config.WithRegion(r))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, load...)
 	if err != nil {
@@ -71,8 +71,8 @@ func pickRegion(configured string, u *URI, opts *keyprovider.Options) string {
 	if u == nil || u.Region() == "" {
 		return configured
 	}
-	if opts.AWSRegion != "" && opts.AWSRegion != u.Region() {
-		opts.Warnf("using region %s from the key ARN, not %s", u.Region(), opts.AWSRegion)
+	if r := opts.Setting(SettingRegion); r != "" && r != u.Region() {
+		opts.Warnf("using region %s from the key ARN, not %s", u.Region(), r)
 	}
 	return u.Region()
 }

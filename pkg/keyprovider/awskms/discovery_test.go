@@ -52,7 +52,7 @@ func TestDiscoveryUsesStanzaRegion(t *testing.T) {
 	srv := testkms.Get(t)
 	file := sealtest.Seal(t, plaintext, nil, openKey(t, srv.URI(testkms.DemoAlias)))
 	var rec testkms.Recorder
-	opts := &keyprovider.Options{AWSRegion: "eu-west-3"}
+	opts := &keyprovider.Options{Settings: map[string]string{"region": "eu-west-3"}}
 	d, err := awskms.NewDiscovery(t.Context(), opts, nil, rec.Option())
 	if err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ func TestRegion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var warnings bytes.Buffer
-			opts := &keyprovider.Options{AWSRegion: tt.flag, Warnings: &warnings}
+			opts := &keyprovider.Options{Settings: map[string]string{"region": tt.flag}, Warnings: &warnings}
 			k, err := awskms.Open(t.Context(), tt.uri, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -92,14 +92,14 @@ func TestProfile(t *testing.T) {
 	}
 	t.Setenv("AWS_CONFIG_FILE", cfg)
 	t.Setenv("AWS_REGION", "")
-	k, err := awskms.Open(t.Context(), srv.URI(testkms.DemoAlias), &keyprovider.Options{AWSProfile: "envseal-test"})
+	k, err := awskms.Open(t.Context(), srv.URI(testkms.DemoAlias), &keyprovider.Options{Settings: map[string]string{"profile": "envseal-test"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if k.Client().Region() != "eu-central-1" {
 		t.Errorf("region %q, want the profile's", k.Client().Region())
 	}
-	_, err = awskms.Open(t.Context(), srv.URI(testkms.DemoAlias), &keyprovider.Options{AWSProfile: "missing"})
+	_, err = awskms.Open(t.Context(), srv.URI(testkms.DemoAlias), &keyprovider.Options{Settings: map[string]string{"profile": "missing"}})
 	e := wantKind(t, err, awskms.ErrConfig)
 	if !strings.Contains(e.Error(), "missing") {
 		t.Errorf("error does not name the profile: %v", e)

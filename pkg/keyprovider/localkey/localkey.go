@@ -36,16 +36,6 @@ const (
 	infoWrap  = "envseal.v1 file wrap key"
 )
 
-func init() {
-	keyprovider.Register("file", func(_ context.Context, uri string, opts *keyprovider.Options) (keyprovider.Key, error) {
-		path, err := PathFromURI(uri)
-		if err != nil {
-			return nil, err
-		}
-		return Open(path, opts)
-	})
-}
-
 // Key is a local AES-256 key-encryption key.
 type Key struct {
 	uri   string

@@ -10,12 +10,11 @@ import (
 )
 
 // Without cgo no PKCS#11 module can be loaded. The scheme is still
-// registered so that a pkcs11: URI is answered with ErrNoCgo rather than
-// "unknown key scheme", which would send the user looking for a typo.
-func init() {
-	keyprovider.Register("pkcs11", func(context.Context, string, *keyprovider.Options) (keyprovider.Key, error) {
-		return nil, ErrNoCgo
-	})
+// registered (see backend.go) so that a pkcs11: URI is answered with
+// ErrNoCgo rather than "unknown key scheme", which would send the user
+// looking for a typo.
+func open(context.Context, string, *keyprovider.Options) (keyprovider.Key, error) {
+	return nil, ErrNoCgo
 }
 
 func generate(context.Context, *Key, KeyType) (*Key, error) { return nil, ErrNoCgo }

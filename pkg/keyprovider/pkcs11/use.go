@@ -8,16 +8,6 @@ import (
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
-func init() {
-	keyprovider.Register("pkcs11", func(_ context.Context, uri string, opts *keyprovider.Options) (keyprovider.Key, error) {
-		k, err := newKey(uri, opts)
-		if err != nil {
-			return nil, err
-		}
-		return k, nil
-	})
-}
-
 // use runs fn on the key's token, with the session open and logged in and
 // the token locked for the duration. The module is loaded and the token
 // found on first use.
@@ -49,4 +39,13 @@ func (k *Key) token() (*token, error) {
 		return nil, err
 	}
 	return m.findToken(k.uri)
+}
+
+// open is the backend's keyprovider.OpenFunc.
+func open(_ context.Context, uri string, opts *keyprovider.Options) (keyprovider.Key, error) {
+	k, err := newKey(uri, opts)
+	if err != nil {
+		return nil, err
+	}
+	return k, nil
 }

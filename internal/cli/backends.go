@@ -1,0 +1,11 @@
+package cli
+
+// The key backends this build knows. Each registers its URI scheme and
+// what it can do (see keyprovider.Backend) in init; the commands ask the
+// registry and name no backend. Adding a backend is its package plus one
+// line here.
+import (
+	_ "github.com/envseal/envseal/pkg/keyprovider/awskms"
+	_ "github.com/envseal/envseal/pkg/keyprovider/localkey"
+	_ "github.com/envseal/envseal/pkg/keyprovider/pkcs11"
+)
