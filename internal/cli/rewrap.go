@@ -5,13 +5,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"slices"
 
 	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/envseal"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/spf13/cobra"
 )
@@ -114,77 +113,32 @@ func checkRewrapFlags(opts *RewrapOptions) error {
 	return nil
 }
 
-// rewrapHeader unwraps the data key, keeps the stanzas not removed, adds one
-// per new recipient, and re-MACs the header. The fixed fields (and so the
-// payload keys) do not change. prefix is the payload's salt and key
-// commitment, which must match the data key.
+// rewrapHeader is envseal.RewrapHeader with the command's messages: a
+// failure the backend classifies as a fallback (keyprovider.RewrapFallback:
+// for KMS, ReEncrypt access denied or key not found) wraps with Wrap
+// instead, after the backend's warning, because what seal could do rewrap
+// must not refuse.
 func rewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, ids []keyprovider.Unwrapper,
 	adders []keyprovider.Wrapper, remove []string, popts *keyprovider.Options) (*envelope.Header, error) {
-	dk, from, err := h.UnwrapDataKey(ctx, ids)
-	if err != nil {
-		return nil, err
+	nh, err := envseal.RewrapHeader(ctx, h, prefix, ids, &envseal.RewrapOptions{
+		Add:    adders,
+		Remove: remove,
+		FallBack: func(err error) bool {
+			warning := keyprovider.RewrapFallback(err)
+			if warning != "" {
+				popts.Warnf("%s", warning)
+			}
+			return warning != ""
+		},
+	})
+	var unknown *envseal.UnknownKeyIDError
+	switch {
+	case errors.As(err, &unknown):
+		return nil, withHint(err, "envseal inspect FILE lists the key ids")
+	case errors.Is(err, envseal.ErrNoRecipients):
+		return nil, usageErrorf("add a recipient with --add", "%v", err)
 	}
-	defer clear(dk)
-	kept, err := keepStanzas(h.Stanzas, remove)
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range adders {
-		s, err := wrapFor(ctx, w, dk, from, h.Context, popts)
-		if err != nil {
-			return nil, fmt.Errorf("failed to wrap data key: %w", err)
-		}
-		kept = append(kept, s)
-	}
-	if len(kept) == 0 {
-		return nil, usageErrorf("add a recipient with --add", "rewrap would leave the file with no recipients")
-	}
-	return envelope.Rewrap(h, dk, kept, prefix)
-}
-
-// wrapFor makes w's stanza. A key service that can re-encrypt the stanza
-// the data key came from does (KMS to KMS: ReEncrypt), so the data key is
-// not sent to it again; any other pair wraps the key with w.Wrap. What
-// seal could do, rewrap must not refuse, so a failure the backend
-// classifies as a fallback (keyprovider.RewrapFallback: for KMS, access
-// denied or key not found) falls back to Wrap with its warning. The data
-// key has been checked against the header MAC, so Wrap is always safe.
-func wrapFor(ctx context.Context, w keyprovider.Wrapper, dk []byte, from *keyprovider.Stanza,
-	encCtx map[string]string, popts *keyprovider.Options) (*keyprovider.Stanza, error) {
-	if rw, ok := w.(keyprovider.Rewrapper); ok {
-		s, err := rw.Rewrap(ctx, from, encCtx)
-		if err == nil {
-			return s, nil
-		}
-		switch warning := keyprovider.RewrapFallback(err); {
-		case warning != "":
-			popts.Warnf("%s", warning)
-		case !errors.Is(err, keyprovider.ErrNotMine):
-			return s, err
-		}
-	}
-	return w.Wrap(ctx, dk, encCtx)
-}
-
-// keepStanzas drops the stanzas whose key id is in remove; naming a key id
-// the file does not have is an error, so a typo cannot pass for a revocation.
-func keepStanzas(stanzas []*keyprovider.Stanza, remove []string) ([]*keyprovider.Stanza, error) {
-	var kept []*keyprovider.Stanza
-	found := map[string]bool{}
-	for _, s := range stanzas {
-		if slices.Contains(remove, s.KeyID) {
-			found[s.KeyID] = true
-			continue
-		}
-		kept = append(kept, s)
-	}
-	for _, id := range remove {
-		if !found[id] {
-			return nil, withHint(fmt.Errorf("the file has no recipient with key id %q", id),
-				"envseal inspect FILE lists the key ids")
-		}
-	}
-	return kept, nil
+	return nh, err
 }
 
 // rewriteFile writes a new header from edit, then the original payload

@@ -153,8 +153,9 @@ func TestRewrap(t *testing.T) {
 		t.Error("rewrap of an armored file is not armored")
 	}
 
-	if _, err := rewrap(&envseal.RewrapOptions{Remove: []string{"nope"}}); !errors.Is(err, envseal.ErrUnknownKeyID) {
-		t.Errorf("removing an unknown key id: %v, want ErrUnknownKeyID", err)
+	var unknown *envseal.UnknownKeyIDError
+	if _, err := rewrap(&envseal.RewrapOptions{Remove: []string{"nope"}}); !errors.As(err, &unknown) || unknown.KeyID != "nope" {
+		t.Errorf("removing an unknown key id: %v, want an UnknownKeyIDError for it", err)
 	}
 	if _, err := rewrap(&envseal.RewrapOptions{Remove: []string{idA, idB}}); !errors.Is(err, envseal.ErrNoRecipients) {
 		t.Errorf("removing every recipient: %v, want ErrNoRecipients", err)

@@ -28,9 +28,15 @@ type RewrapOptions struct {
 	FallBack func(error) bool
 }
 
-// ErrUnknownKeyID is returned (wrapped) when RewrapOptions.Remove names a
-// key id the file has no stanza for: a typo must not pass for a revocation.
-var ErrUnknownKeyID = errors.New("the file has no recipient with that key id")
+// UnknownKeyIDError is returned when RewrapOptions.Remove names a key id
+// the file has no stanza for: a typo must not pass for a revocation.
+type UnknownKeyIDError struct {
+	KeyID string
+}
+
+func (e *UnknownKeyIDError) Error() string {
+	return fmt.Sprintf("the file has no recipient with key id %q", e.KeyID)
+}
 
 // ErrNoRecipients is returned when a rewrap would leave no recipient.
 var ErrNoRecipients = errors.New("rewrap would leave the file with no recipients")
@@ -108,10 +114,12 @@ func wrapFor(ctx context.Context, w keyprovider.Wrapper, dk []byte, from *keypro
 	encCtx map[string]string, fallBack func(error) bool) (*keyprovider.Stanza, error) {
 	if rw, ok := w.(keyprovider.Rewrapper); ok {
 		s, err := rw.Rewrap(ctx, from, encCtx)
-		switch {
-		case err == nil:
+		if err == nil {
 			return s, nil
-		case !errors.Is(err, keyprovider.ErrNotMine) && (fallBack == nil || !fallBack(err)):
+		}
+		// FallBack is asked first, even for ErrNotMine, so that it sees (and
+		// can report) every failure it falls back on.
+		if !(fallBack != nil && fallBack(err)) && !errors.Is(err, keyprovider.ErrNotMine) {
 			return nil, err
 		}
 	}
@@ -132,7 +140,7 @@ func keepStanzas(stanzas []*keyprovider.Stanza, remove []string) ([]*keyprovider
 	}
 	for _, id := range remove {
 		if !found[id] {
-			return nil, fmt.Errorf("%w: %q", ErrUnknownKeyID, id)
+			return nil, &UnknownKeyIDError{KeyID: id}
 		}
 	}
 	return kept, nil
