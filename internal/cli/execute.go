@@ -49,7 +49,7 @@ func Execute(ctx context.Context, root *cobra.Command) error {
 		return stopReason(ctx, err)
 	case <-time.After(stopGrace):
 	}
-	outputs.stop()
+	outputs.Load().Stop()
 	abandoned.Store(true)
 	return stopReason(ctx, ErrInterrupted)
 }
