@@ -146,7 +146,7 @@ func replaceFile(ctx context.Context, ios *IOStreams, verb, path string, fn func
 func progressed(ctx context.Context, ios *IOStreams, verb string, fn func(io.Reader, io.Writer) error) func(*input, io.Writer) error {
 	return func(in *input, out io.Writer) error {
 		pr := withProgress(ios, ctxReader{ctx, in}, in.size(), verb)
-		defer pr.finish()
+		defer pr.Finish()
 		return fn(pr, out)
 	}
 }
