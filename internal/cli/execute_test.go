@@ -7,28 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/envseal/envseal/internal/atomicfile"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
 )
-
-// runCLI runs envseal in-process, as main does, and returns its error and
-// what it printed.
-func runCLI(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	ios := &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errb}
-	root := NewCmdRoot(ios, "test")
-	root.SetArgs(args)
-	err := Execute(context.Background(), root)
-	if err != nil {
-		PrintError(&errb, err)
-	}
-	return errb.String(), err
-}
 
 // A full filesystem is exit 1 with a hint (atomicfile's TestNoSpace and
 // cmd/envseal's TestDiskFull make the error itself).

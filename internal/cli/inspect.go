@@ -8,9 +8,9 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
-	"github.com/envseal/envseal/internal/stream"
 	"github.com/spf13/cobra"
 )
 

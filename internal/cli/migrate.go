@@ -4,8 +4,8 @@ import (
 	"context"
 	"io"
 
-	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/internal/legacy"
+	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/spf13/cobra"
 )
 

@@ -5,8 +5,8 @@ import (
 	"crypto"
 	"fmt"
 
-	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/internal/sign"
+	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
 // hintSigningKey is the next step when a key cannot sign.
