@@ -1,12 +1,9 @@
 // Command envseal is the envelope-encryption CLI. All behaviour lives in
-// internal/cli; main builds the command, runs it and maps errors to exit codes.
+// internal/cli; see cli.Main.
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/envseal/envseal/internal/cli"
 )
@@ -15,20 +12,5 @@ import (
 var version = ""
 
 func main() {
-	os.Exit(run())
-}
-
-func run() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	defer cli.Cleanup()
-	ios := cli.System()
-	err := cli.Execute(ctx, cli.NewCmdRoot(ios, version))
-	if cli.IsUnknownCommand(err) {
-		err = &cli.UsageError{Err: err, Hint: "see: envseal --help"}
-	}
-	if err != nil {
-		cli.PrintError(ios.ErrOut, err)
-	}
-	return cli.ExitCode(err)
+	os.Exit(cli.Main(version))
 }

@@ -24,7 +24,7 @@ import (
 // (testkms); scripts get its address and fake credentials in Setup.
 func TestMain(m *testing.M) {
 	testscript.Main(withKMS{m}, map[string]func(){
-		"envseal": func() { os.Exit(run()) },
+		"envseal": main,
 	})
 }
 

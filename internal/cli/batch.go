@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,14 +66,16 @@ func batchJobs(inputs []string, dir string, name func(string) (string, error)) (
 	return jobs, nil
 }
 
-// runBatch runs transform for each job. A file that fails is reported and
-// the others still run (outputs already made stay: each is whole); an
-// interruption or --timeout stops the batch at once.
-func runBatch(ctx context.Context, ios *IOStreams, verb string, jobs []job, force bool, mode fs.FileMode,
+// runBatch runs transform for each job, with opts naming the job's input
+// and output. A file that fails is reported and the others still run
+// (outputs already made stay: each is whole); an interruption or --timeout
+// stops the batch at once.
+func runBatch(ctx context.Context, ios *IOStreams, opts transformOptions, jobs []job,
 	fn func(io.Reader, io.Writer) error) error {
 	failed := 0
 	for _, j := range jobs {
-		err := transform(ctx, ios, verb, j.in, j.out, force, mode, fn)
+		opts.Input, opts.Output = j.in, j.out
+		err := transform(ctx, ios, opts, fn)
 		if err == nil {
 			continue
 		}
@@ -100,7 +101,7 @@ func sealBatch(ctx context.Context, opts *SealOptions, ws []keyprovider.Wrapper,
 	if err != nil {
 		return err
 	}
-	return runBatch(ctx, opts.IO, "sealing", jobs, opts.Force, 0o644, sealer(ctx, ws, encCtx, opts.Armor))
+	return runBatch(ctx, opts.IO, transformOptions{Verb: "sealing", Force: opts.Force, Mode: 0o644}, jobs, sealer(ctx, ws, encCtx, opts.Armor))
 }
 
 // openBatch opens each FILE.sealed to DIR/FILE: at most one unwrap (one
@@ -117,5 +118,5 @@ func openBatch(ctx context.Context, opts *OpenOptions, ids []keyprovider.Unwrapp
 	if err != nil {
 		return err
 	}
-	return runBatch(ctx, opts.IO, "opening", jobs, opts.Force, 0o600, opener(ctx, ids, required, false))
+	return runBatch(ctx, opts.IO, transformOptions{Verb: "opening", Force: opts.Force, Mode: 0o600}, jobs, opener(ctx, ids, required, false))
 }

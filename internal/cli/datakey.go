@@ -202,15 +202,15 @@ func writeSecretFile(path string, data []byte, force bool, mode fs.FileMode) err
 	if path == "" {
 		return nil
 	}
-	f, err := createAtomic(path, force, mode)
+	out, err := createOutput(path, force, mode)
 	if err != nil {
 		return err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Abort()
+	if _, err := out.Write(data); err != nil {
+		out.abort()
 		return fmt.Errorf("failed to write %s: %w", path, err)
 	}
-	return f.Commit()
+	return out.commit()
 }
 
 // kmsPassphrase is --pass kms:PATH (see readPassphrase): the pipeline's

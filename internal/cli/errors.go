@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"syscall"
 )
 
 // Exit codes, documented in README.md.
@@ -96,4 +97,9 @@ func PrintError(w io.Writer, err error) {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isNoSpace reports a full filesystem.
+func isNoSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC)
 }

@@ -7,60 +7,54 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/envseal/envseal/internal/secretdir"
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
-// secretDir is exec's private directory for --file secrets.
-type secretDir struct {
-	path string   // "" when there is none
-	lock *os.File // the directory, share-locked while in use (lockSecretDir), or nil
-	vars []string // NAME=PATH for the child
+// secretFiles are exec's decrypted --file secrets.
+type secretFiles struct {
+	dir  *secretdir.Dir // nil when there is none
+	vars []string       // NAME=PATH for the child
 }
 
 // remove deletes the directory and what is in it.
-func (d *secretDir) remove() {
-	if d.path != "" {
-		os.RemoveAll(d.path)
-	}
-	if d.lock != nil {
-		d.lock.Close()
+func (s *secretFiles) remove() {
+	if s.dir != nil {
+		s.dir.Remove()
 	}
 }
 
-// inherit returns the files the command inherits: the directory's lock,
-// so that the lock lasts as long as any process that may use the files.
-func (d *secretDir) inherit() []*os.File {
-	if d.lock == nil {
+// inherit returns the files the command inherits (see secretdir.Dir.Inherit).
+func (s *secretFiles) inherit() []*os.File {
+	if s.dir == nil {
 		return nil
 	}
-	return []*os.File{d.lock}
+	return s.dir.Inherit()
 }
 
 // writeSecretFiles decrypts each --file into one fresh private directory.
 // On any failure nothing is left behind.
 func writeSecretFiles(ctx context.Context, ios *IOStreams, files []fileFlag, ids []keyprovider.Unwrapper,
-	required map[string]string) (*secretDir, error) {
-	d := &secretDir{}
+	required map[string]string) (*secretFiles, error) {
+	s := &secretFiles{}
 	if len(files) == 0 {
-		return d, nil
+		return s, nil
 	}
 	names, err := secretFileNames(files)
 	if err != nil {
 		return nil, err
 	}
-	if d.path, err = makeSecretDir(); err != nil {
+	if s.dir, err = secretdir.New(); err != nil {
 		return nil, fmt.Errorf("failed to create a private temp directory: %w", err)
 	}
-	d.lock = lockSecretDir(d.path)
 	for i, f := range files {
-		p := filepath.Join(d.path, names[i])
-		if err := decryptToFile(ctx, ios, f.path, p, ids, required); err != nil {
-			d.remove()
+		if err := decryptToFile(ctx, ios, f.path, s.dir, names[i], ids, required); err != nil {
+			s.remove()
 			return nil, fmt.Errorf("--file %s: %w", f.name, err)
 		}
-		d.vars = append(d.vars, f.name+"="+p)
+		s.vars = append(s.vars, f.name+"="+filepath.Join(s.dir.Path, names[i]))
 	}
-	return d, nil
+	return s, nil
 }
 
 // secretFileNames keeps each sealed file's name, minus .sealed, so that
@@ -82,27 +76,11 @@ func secretFileNames(files []fileFlag) ([]string, error) {
 	return names, nil
 }
 
-// makeSecretDir creates a 0700 directory: under $TMPDIR when set, else in
-// /dev/shm where it exists (memory, so the secret never reaches a disk and
-// is gone at reboot even if envseal is killed), else the system temp dir.
-// It first removes what killed runs left there (sweepSecretDirs).
-func makeSecretDir() (string, error) {
-	pattern := secretDirPattern()
-	if os.Getenv("TMPDIR") == "" {
-		sweepSecretDirs("/dev/shm")
-		if d, err := os.MkdirTemp("/dev/shm", pattern); err == nil {
-			return d, nil
-		}
-	}
-	sweepSecretDirs(os.TempDir())
-	return os.MkdirTemp("", pattern)
-}
-
-// decryptToFile decrypts one sealed file to path, created 0600 and
+// decryptToFile decrypts one sealed file to name in dir, created 0600 and
 // exclusively.
-func decryptToFile(ctx context.Context, ios *IOStreams, sealed, path string, ids []keyprovider.Unwrapper,
-	required map[string]string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+func decryptToFile(ctx context.Context, ios *IOStreams, sealed string, dir *secretdir.Dir, name string,
+	ids []keyprovider.Unwrapper, required map[string]string) error {
+	f, err := dir.Create(name)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/envseal/envseal/internal/supervise"
 	"github.com/spf13/cobra"
 )
 
@@ -39,7 +40,7 @@ func Execute(ctx context.Context, root *cobra.Command) error {
 		return stopReason(ctx, err)
 	case <-ctx.Done():
 	}
-	if supervising.Load() {
+	if supervise.Started() {
 		// exec has forwarded the signal to its child: the run ends when
 		// the child does, with its status (see runChild).
 		return <-done
@@ -49,7 +50,7 @@ func Execute(ctx context.Context, root *cobra.Command) error {
 		return stopReason(ctx, err)
 	case <-time.After(stopGrace):
 	}
-	outputs.stop()
+	outputs.Load().Stop()
 	abandoned.Store(true)
 	return stopReason(ctx, ErrInterrupted)
 }

@@ -121,7 +121,7 @@ func hashFile(ctx context.Context, ios *IOStreams, alg *checksum.Algorithm, name
 	defer in.Close()
 	pr := withProgress(ios, ctxReader{ctx, in}, in.size(), "hashing")
 	sum, err := checksum.Sum(alg.New(), pr)
-	pr.finish()
+	pr.Finish()
 	if err != nil && !errors.Is(err, ErrInterrupted) {
 		return nil, fmt.Errorf("failed to read %s: %w", in.name, err)
 	}

@@ -1,11 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"io"
 	"os"
 
+	"github.com/envseal/envseal/internal/term"
 	"github.com/envseal/envseal/pkg/keyprovider"
-	"golang.org/x/term"
 )
 
 // IOStreams are the standard streams a command uses, injected so that tests
@@ -38,13 +39,46 @@ func System() *IOStreams {
 		In:        os.Stdin,
 		Out:       os.Stdout,
 		ErrOut:    os.Stderr,
-		StdinTTY:  term.IsTerminal(int(os.Stdin.Fd())),
-		StdoutTTY: term.IsTerminal(int(os.Stdout.Fd())),
-		StderrTTY: term.IsTerminal(int(os.Stderr.Fd())),
-		OpenTTY:   openTTY,
+		StdinTTY:  term.IsTerminal(os.Stdin),
+		StdoutTTY: term.IsTerminal(os.Stdout),
+		StderrTTY: term.IsTerminal(os.Stderr),
+		OpenTTY:   term.OpenTTY,
 	}
 }
 
-func openTTY() (*os.File, error) {
-	return os.OpenFile("/dev/tty", os.O_RDWR, 0)
+// hasTerminal reports whether there is a terminal to prompt on (see
+// term.CanPrompt).
+func hasTerminal(ios *IOStreams) bool { return term.CanPrompt(ios.OpenTTY) }
+
+// promptSecret asks for a secret on the controlling terminal, not on
+// stdin/stdout, which may carry the data being sealed or opened.
+func promptSecret(ios *IOStreams, prompt string) ([]byte, error) {
+	return term.ReadSecret(ios.OpenTTY, prompt)
+}
+
+// withProgress counts r and, when stderr is a terminal and --quiet is not
+// set, draws a bar labelled verb there once the job proves long.
+func withProgress(ios *IOStreams, r io.Reader, size int64, verb string) *term.Progress {
+	var w io.Writer
+	if ios.StderrTTY && !ios.Quiet {
+		w = ios.ErrOut
+	}
+	return term.NewProgress(r, w, size, verb)
+}
+
+// release copies plaintext to out. To a terminal it holds everything until
+// the end and prints only text, as open does (see term.CopyText).
+func release(out io.Writer, r io.Reader, toTerminal bool) error {
+	if !toTerminal {
+		_, err := io.Copy(out, r)
+		return err
+	}
+	err := term.CopyText(out, r)
+	switch {
+	case errors.Is(err, term.ErrTooLarge):
+		return withHint(err, "pass -o FILE or redirect the output")
+	case errors.Is(err, term.ErrBinary):
+		return withHint(err, "pass -o FILE or redirect the output, or --force to print it anyway")
+	}
+	return err
 }

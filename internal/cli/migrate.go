@@ -110,7 +110,7 @@ func migrateRun(ctx context.Context, opts *MigrateOptions) error {
 	if opts.InPlace {
 		return migrateInPlace(ctx, opts.IO, opts.Input, fn)
 	}
-	return transform(ctx, opts.IO, "migrating", opts.Input, opts.Output, opts.Force, 0o644, fn)
+	return transform(ctx, opts.IO, transformOptions{Verb: "migrating", Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o644}, fn)
 }
 
 func checkMigrateFlags(opts *MigrateOptions) error {

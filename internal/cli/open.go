@@ -149,7 +149,7 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 		return openRange(ctx, opts, ids, required)
 	}
 	// Plaintext files are created 0600: they hold what was worth sealing.
-	return transform(ctx, opts.IO, "opening", opts.Input, opts.Output, opts.Force, 0o600,
+	return transform(ctx, opts.IO, transformOptions{Verb: "opening", Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o600},
 		opener(ctx, ids, required, opts.toTerminal()))
 }
 

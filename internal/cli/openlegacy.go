@@ -24,7 +24,7 @@ func openLegacyRun(ctx context.Context, opts *OpenOptions) error {
 	}
 	defer clear(pass)
 	toTerminal := opts.toTerminal()
-	return transform(ctx, opts.IO, "opening", opts.Input, opts.Output, opts.Force, 0o600, func(in io.Reader, out io.Writer) error {
+	return transform(ctx, opts.IO, transformOptions{Verb: "opening", Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o600}, func(in io.Reader, out io.Writer) error {
 		r, err := legacy.NewReader(in, pass, kdf)
 		if err != nil {
 			return err

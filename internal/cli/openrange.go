@@ -31,7 +31,7 @@ func checkRange(opts *OpenOptions) error {
 // the chunks that cover the range, and authenticates each; the rest of the
 // file is not read, so a damaged chunk elsewhere goes unnoticed.
 func openRange(ctx context.Context, opts *OpenOptions, ids []keyprovider.Unwrapper, required map[string]string) error {
-	return withInputOutput(opts.IO, opts.Input, opts.Output, opts.Force, false, 0o600, func(in *input, out io.Writer) error {
+	return withInputOutput(opts.IO, transformOptions{Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o600}, func(in *input, out io.Writer) error {
 		size := in.size()
 		if size < 0 {
 			return fmt.Errorf("--offset and --length need a regular file: %s is not one", in.name)

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"io"
-	"io/fs"
 
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
@@ -94,7 +93,7 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	if batch {
 		return sealBatch(ctx, opts, ws, encCtx)
 	}
-	return transform(ctx, opts.IO, "sealing", opts.Input, opts.Output, opts.Force, 0o644,
+	return transform(ctx, opts.IO, transformOptions{Verb: "sealing", Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o644},
 		sealer(ctx, ws, encCtx, opts.Armor))
 }
 
@@ -122,59 +121,4 @@ func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.W
 		return err
 	}
 	return w.Close()
-}
-
-// transform runs fn from the input to the output and makes the output
-// appear only if fn succeeds. Every command that writes a file uses it.
-//
-// verb labels the progress bar, shown for long jobs when stderr is a
-// terminal.
-func transform(ctx context.Context, ios *IOStreams, verb, inPath, outPath string, force bool, mode fs.FileMode,
-	fn func(io.Reader, io.Writer) error) error {
-	return withInputOutput(ios, inPath, outPath, force, false, mode, progressed(ctx, ios, verb, fn))
-}
-
-// replaceFile is transform with IN as its own output: the new content goes
-// to a temp file beside it, which replaces IN only if fn succeeded. The
-// file keeps its permission bits.
-func replaceFile(ctx context.Context, ios *IOStreams, verb, path string, fn func(io.Reader, io.Writer) error) error {
-	return withInputOutput(ios, path, path, true, true, 0o644, progressed(ctx, ios, verb, fn))
-}
-
-// progressed runs fn on the input behind a progress bar labelled verb
-// (shown for long jobs when stderr is a terminal), stopping at ctx's end.
-func progressed(ctx context.Context, ios *IOStreams, verb string, fn func(io.Reader, io.Writer) error) func(*input, io.Writer) error {
-	return func(in *input, out io.Writer) error {
-		pr := withProgress(ios, ctxReader{ctx, in}, in.size(), verb)
-		defer pr.finish()
-		return fn(pr, out)
-	}
-}
-
-// withInputOutput opens inPath (or stdin) and an atomic output at outPath
-// (or stdout), runs fn, and keeps the output only if fn succeeds. With
-// inPlace, outPath is inPath, which the output replaces keeping its mode
-// (mode is then only the fallback); otherwise they must differ.
-func withInputOutput(ios *IOStreams, inPath, outPath string, force, inPlace bool, mode fs.FileMode,
-	fn func(*input, io.Writer) error) error {
-	in, err := openInput(ios, inPath)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	switch {
-	case inPlace:
-		mode = in.mode(mode)
-	case in.sameFile(outPath):
-		return usageErrorf("write to another file, then rename it", "input and output are the same file")
-	}
-	out, err := openOutput(ios, outPath, force, mode)
-	if err != nil {
-		return err
-	}
-	if err := fn(in, out); err != nil {
-		out.abort()
-		return err
-	}
-	return out.commit()
 }

@@ -73,7 +73,7 @@ func signRun(ctx context.Context, opts *SignOptions) error {
 	if err != nil {
 		return err
 	}
-	return transform(ctx, opts.IO, "signing", opts.Input, opts.Output, opts.Force, 0o644, func(in io.Reader, out io.Writer) error {
+	return transform(ctx, opts.IO, transformOptions{Verb: "signing", Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o644}, func(in io.Reader, out io.Writer) error {
 		sig, err := sign.Sign(s, in)
 		if err != nil {
 			return err

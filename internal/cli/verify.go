@@ -90,7 +90,7 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 	defer in.Close()
 	pr := withProgress(opts.IO, ctxReader{ctx, in}, in.size(), "verifying")
 	err = sign.Verify(pub, pr, sig)
-	pr.finish()
+	pr.Finish()
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package cli
+package atomicfile
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 )
 
 // openTemp opens a named temp file in dir. Only Linux has unnamed temp
-// files (see tempfile_linux.go); elsewhere a killed run leaves a hidden
+// files (see temp_linux.go); elsewhere a killed run leaves a hidden
 // .envseal-*.tmp file, which envseal never reads and is safe to delete.
 func openTemp(dir string) (*os.File, string, error) {
 	return openNamedTemp(dir)

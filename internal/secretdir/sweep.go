@@ -1,4 +1,4 @@
-package cli
+package secretdir
 
 import (
 	"os"
@@ -7,32 +7,31 @@ import (
 	"strings"
 )
 
-// secretDirPrefix starts the name of every exec --file directory:
+// prefix starts the name of every exec --file directory:
 // envseal-exec-ORIGIN-PID-RANDOM, ORIGIN where the pid is valid (boot id
 // and pid namespace id, see pidOrigin; "0" if unknown) and PID envseal's.
 // A later run can then tell the directory of a live exec from one left by
 // an exec that was killed (SIGKILL, the OOM killer) before it could remove
 // it. A gone PID is not enough: processes the command started may outlive
 // envseal and still read the files, so the directory is also locked for
-// as long as any of them holds it (lockSecretDir).
-const secretDirPrefix = "envseal-exec-"
+// as long as any of them holds it (lockDir).
+const prefix = "envseal-exec-"
 
-// secretDirPattern is the os.MkdirTemp pattern for this process's
-// directory.
-func secretDirPattern() string {
+// dirPattern is the os.MkdirTemp pattern for this process's directory.
+func dirPattern() string {
 	origin := pidOrigin()
 	if origin == "" {
 		origin = "0"
 	}
-	return secretDirPrefix + origin + "-" + strconv.Itoa(os.Getpid()) + "-*"
+	return prefix + origin + "-" + strconv.Itoa(os.Getpid()) + "-*"
 }
 
-// sweepSecretDirs removes, from parent, the directories of exec runs of
+// sweep removes, from parent, the directories of exec runs of
 // this boot and pid namespace whose envseal is gone and whose lock nobody
 // holds: the secrets a killed run left behind. It only touches this user's
 // 0700 directories with the full name pattern, and ignores every error: a
 // sweep is a courtesy, never a reason to fail.
-func sweepSecretDirs(parent string) {
+func sweep(parent string) {
 	origin := pidOrigin()
 	if origin == "" {
 		return
@@ -42,7 +41,7 @@ func sweepSecretDirs(parent string) {
 		return
 	}
 	for _, e := range entries {
-		pid, ok := secretDirPID(e.Name(), origin)
+		pid, ok := dirPID(e.Name(), origin)
 		if !ok || !e.IsDir() || pid == os.Getpid() || processAlive(pid) {
 			continue
 		}
@@ -50,10 +49,10 @@ func sweepSecretDirs(parent string) {
 	}
 }
 
-// secretDirPID parses the pid out of envseal-exec-ORIGIN-PID-RANDOM when
+// dirPID parses the pid out of envseal-exec-ORIGIN-PID-RANDOM when
 // ORIGIN is origin.
-func secretDirPID(name, origin string) (int, bool) {
-	rest, ok := strings.CutPrefix(name, secretDirPrefix+origin+"-")
+func dirPID(name, origin string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, prefix+origin+"-")
 	if !ok {
 		return 0, false
 	}

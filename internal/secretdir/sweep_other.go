@@ -1,6 +1,6 @@
 //go:build !linux
 
-package cli
+package secretdir
 
 import "os"
 
@@ -10,6 +10,6 @@ func pidOrigin() string { return "" }
 
 func processAlive(int) bool { return true }
 
-func lockSecretDir(string) *os.File { return nil }
+func lockDir(string) *os.File { return nil }
 
 func removeUnused(string) {}

@@ -1,4 +1,4 @@
-package cli
+package supervise
 
 import "syscall"
 
@@ -7,8 +7,8 @@ import "syscall"
 // or remove the --file directory: the command must not go on alone with
 // the secrets. (Processes it started are not covered, nor is a set-user-ID
 // command: the kernel clears this on fork and on such an exec; the
-// directory lock in execsweep_linux.go is what protects their files.)
-// Linux delivers the signal when the thread that forked exits, so runChild
+// directory lock of internal/secretdir is what protects their files.)
+// Linux delivers the signal when the thread that forked exits, so Run
 // keeps to one OS thread until the command has exited.
 func childAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

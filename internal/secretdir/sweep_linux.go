@@ -1,4 +1,4 @@
-package cli
+package secretdir
 
 import (
 	"errors"
@@ -50,13 +50,13 @@ func pidNamespace() string {
 	return id
 }
 
-// lockSecretDir opens dir and takes a shared flock on it, or returns nil
+// lockDir opens dir and takes a shared flock on it, or returns nil
 // (a file system without flock: the sweep cannot lock it either, and so
 // never removes it). The descriptor is passed to the command, and from it
 // to every process it starts that does not close it, so the lock is held
 // for as long as envseal or any of them may use the files: a sweep takes
 // the directory only once it can lock it exclusively.
-func lockSecretDir(dir string) *os.File {
+func lockDir(dir string) *os.File {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil
@@ -96,7 +96,7 @@ func processAlive(pid int) bool {
 }
 
 // ownedPrivateDir reports whether fi is a directory of this user with
-// mode 0700: what makeSecretDir creates, and nothing a sweep may remove on
+// mode 0700: what makeDir creates, and nothing a sweep may remove on
 // someone else's behalf.
 func ownedPrivateDir(fi os.FileInfo) bool {
 	st, ok := fi.Sys().(*syscall.Stat_t)

@@ -1,4 +1,4 @@
-package cli
+package secretdir
 
 import "testing"
 
@@ -24,9 +24,9 @@ func TestSecretDirPID(t *testing.T) {
 		{"other-" + origin + "-123-9", 0, false},
 	}
 	for _, tt := range tests {
-		pid, ok := secretDirPID(tt.name, origin)
+		pid, ok := dirPID(tt.name, origin)
 		if pid != tt.pid && tt.ok || ok != tt.ok {
-			t.Errorf("secretDirPID(%q) = %d, %v; want %d, %v", tt.name, pid, ok, tt.pid, tt.ok)
+			t.Errorf("dirPID(%q) = %d, %v; want %d, %v", tt.name, pid, ok, tt.pid, tt.ok)
 		}
 	}
 }

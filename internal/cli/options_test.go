@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// These tests parse argv into each command's Options through its runF,
+// the way gh tests its commands: nothing runs, no key is opened, and what
+// a flag means is checked apart from what the command then does.
+
+// parseArgs builds a command with newCmd, runs it on argv with a runF
+// that captures the Options, and returns them (nil if runF was not
+// reached) and the error.
+func parseArgs[T any](t *testing.T, newCmd func(*IOStreams, func(context.Context, *T) error) *cobra.Command, argv ...string) (*T, error) {
+	t.Helper()
+	var got *T
+	ios := &IOStreams{Out: io.Discard, ErrOut: io.Discard}
+	cmd := newCmd(ios, func(_ context.Context, opts *T) error {
+		got = opts
+		return nil
+	})
+	cmd.SetArgs(argv)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.ExecuteContext(context.Background())
+	return got, err
+}
+
+// wantUsage fails unless err is a UsageError (exit 2) with message msg.
+func wantUsage(t *testing.T, err error, msg string) {
+	t.Helper()
+	var ue *UsageError
+	if !errors.As(err, &ue) || ExitCode(err) != ExitUsage || err.Error() != msg {
+		t.Errorf("err = %v, want the usage error %q", err, msg)
+	}
+}
+
+func TestSealOptions(t *testing.T) {
+	for _, tt := range []struct {
+		argv []string
+		want SealOptions
+	}{
+		{nil, SealOptions{Inputs: []string{}}},
+		{[]string{"-k", "file:a.key", "--key", "awskms:///alias/x", "-c", "app=b", "--context", "env=prod", "-o", "out.sealed", "in.txt"},
+			SealOptions{Keys: []string{"file:a.key", "awskms:///alias/x"}, Context: []string{"app=b", "env=prod"},
+				Output: "out.sealed", Input: "in.txt", Inputs: []string{"in.txt"}}},
+		{[]string{"-f", "-a", "-"}, SealOptions{Force: true, Armor: true, Input: "-", Inputs: []string{"-"}}},
+		{[]string{"-o", "dir", "a", "b"}, SealOptions{Output: "dir", Inputs: []string{"a", "b"}}},
+	} {
+		got, err := parseArgs(t, NewCmdSeal, tt.argv...)
+		if err != nil {
+			t.Errorf("%q: %v", tt.argv, err)
+			continue
+		}
+		got.IO = nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("%q:\n got %+v\nwant %+v", tt.argv, *got, tt.want)
+		}
+	}
+	if _, err := parseArgs(t, NewCmdSeal, "--no-such-flag"); err == nil {
+		t.Error("an unknown flag parsed")
+	}
+}
+
+func TestOpenOptions(t *testing.T) {
+	for _, tt := range []struct {
+		argv []string
+		want OpenOptions
+	}{
+		{[]string{"f.sealed"}, OpenOptions{Input: "f.sealed", Inputs: []string{"f.sealed"}, Length: -1}},
+		{[]string{"--offset", "-100", "f.sealed"},
+			OpenOptions{Input: "f.sealed", Inputs: []string{"f.sealed"}, Ranged: true, Offset: -100, Length: -1}},
+		{[]string{"--length", "0", "f.sealed"},
+			OpenOptions{Input: "f.sealed", Inputs: []string{"f.sealed"}, Ranged: true, Length: 0}},
+		{[]string{"--discovery", "--allow-key", "arn:a", "--allow-key", "arn:b", "-f", "-o", "-"},
+			OpenOptions{Discovery: true, AllowKeys: []string{"arn:a", "arn:b"}, Force: true, Output: "-", Inputs: []string{}, Length: -1}},
+		{[]string{"--legacy-openssl", "--pass", "pass:x", "--iter", "1000", "--md", "md5", "old.enc"},
+			OpenOptions{LegacyOpenSSL: true, Legacy: LegacyOptions{Pass: "pass:x", Iter: 1000, MD: "md5"},
+				Input: "old.enc", Inputs: []string{"old.enc"}, Length: -1}},
+	} {
+		got, err := parseArgs(t, NewCmdOpen, tt.argv...)
+		if err != nil {
+			t.Errorf("%q: %v", tt.argv, err)
+			continue
+		}
+		got.IO = nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("%q:\n got %+v\nwant %+v", tt.argv, *got, tt.want)
+		}
+	}
+	got, err := parseArgs(t, NewCmdOpen, "--length", "-1", "f.sealed")
+	wantUsage(t, err, "--length must be 0 or more, not -1")
+	if got != nil {
+		t.Error("runF ran with a negative --length")
+	}
+}
+
+func TestRewrapOptions(t *testing.T) {
+	got, err := parseArgs(t, NewCmdRewrap, "-k", "file:a.key", "--add", "file:b.key", "--add", "awskms:///alias/c",
+		"--remove", "id1", "--in-place", "-f", "f.sealed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got.IO = nil
+	want := RewrapOptions{Keys: []string{"file:a.key"}, Add: []string{"file:b.key", "awskms:///alias/c"},
+		Remove: []string{"id1"}, InPlace: true, Force: true, Input: "f.sealed"}
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("got %+v\nwant %+v", *got, want)
+	}
+	got, err = parseArgs(t, NewCmdRewrap, "-o", "-", "-")
+	if err != nil || got.Output != "-" || got.Input != "-" {
+		t.Errorf("-o - -: %+v, %v", got, err)
+	}
+	for _, argv := range [][]string{{"--add", "file:b.key"}, {"a.sealed", "b.sealed"}} {
+		if got, err := parseArgs(t, NewCmdRewrap, argv...); ExitCode(err) != ExitUsage || got != nil {
+			t.Errorf("%q: %v, want a usage error before runF", argv, err)
+		}
+	}
+}
+
+func TestExecOptions(t *testing.T) {
+	for _, tt := range []struct {
+		argv []string
+		want ExecOptions
+	}{
+		{[]string{"-k", "file:a.key", "-c", "env=prod", "-e", "a.env.sealed", "--env-file", "b.env.sealed",
+			"--file", "KUBECONFIG=k.sealed", "--", "kubectl", "get", "pods"},
+			ExecOptions{Keys: []string{"file:a.key"}, Context: []string{"env=prod"},
+				EnvFiles: []string{"a.env.sealed", "b.env.sealed"}, Files: []string{"KUBECONFIG=k.sealed"},
+				Command: []string{"kubectl", "get", "pods"}}},
+		// Flags after CMD are CMD's, with or without --.
+		{[]string{"-e", "a.env.sealed", "ls", "-l", "--key", "x"},
+			ExecOptions{EnvFiles: []string{"a.env.sealed"}, Command: []string{"ls", "-l", "--key", "x"}}},
+	} {
+		got, err := parseArgs(t, NewCmdExec, tt.argv...)
+		if err != nil {
+			t.Errorf("%q: %v", tt.argv, err)
+			continue
+		}
+		got.IO = nil
+		if !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("%q:\n got %+v\nwant %+v", tt.argv, *got, tt.want)
+		}
+	}
+	got, err := parseArgs(t, NewCmdExec, "-e", "a.env.sealed", "--")
+	wantUsage(t, err, "exec needs a command to run")
+	if got != nil {
+		t.Error("runF ran without a command")
+	}
+}

@@ -1,0 +1,71 @@
+// Package secretdir makes the private directory in which envseal exec
+// puts decrypted --file secrets for its child, and removes the ones that
+// killed runs left behind.
+//
+// A directory is 0700, in /dev/shm when $TMPDIR is unset and it exists,
+// and named after the process that made it (see sweep.go), so that a
+// later run can tell a live one from a leftover. On Linux it is also
+// share-locked by a descriptor that the child inherits: a sweep removes a
+// directory only once it can lock it exclusively, that is once neither
+// envseal nor any process started from it may still read the files.
+package secretdir
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// Dir is one run's secret directory.
+type Dir struct {
+	// Path is the directory.
+	Path string
+	lock *os.File // the directory, share-locked while in use, or nil
+}
+
+// New creates a fresh directory, first removing what killed runs left
+// where it goes.
+func New() (*Dir, error) {
+	path, err := makeDir()
+	if err != nil {
+		return nil, err
+	}
+	return &Dir{Path: path, lock: lockDir(path)}, nil
+}
+
+// makeDir creates a 0700 directory: under $TMPDIR when set, else in
+// /dev/shm where it exists (memory, so the secret never reaches a disk and
+// is gone at reboot even if envseal is killed), else the system temp dir.
+func makeDir() (string, error) {
+	pattern := dirPattern()
+	if os.Getenv("TMPDIR") == "" {
+		sweep("/dev/shm")
+		if d, err := os.MkdirTemp("/dev/shm", pattern); err == nil {
+			return d, nil
+		}
+	}
+	sweep(os.TempDir())
+	return os.MkdirTemp("", pattern)
+}
+
+// Create creates the file name in the directory, mode 0600 and
+// exclusively: a file that exists is an error, never reused.
+func (d *Dir) Create(name string) (*os.File, error) {
+	return os.OpenFile(filepath.Join(d.Path, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+}
+
+// Remove deletes the directory and what is in it, and releases its lock.
+func (d *Dir) Remove() {
+	os.RemoveAll(d.Path)
+	if d.lock != nil {
+		d.lock.Close()
+	}
+}
+
+// Inherit returns the files the child must inherit: the directory's lock,
+// so that the lock lasts as long as any process that may use the files.
+func (d *Dir) Inherit() []*os.File {
+	if d.lock == nil {
+		return nil
+	}
+	return []*os.File{d.lock}
+}
