@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/envseal/envseal/internal/testci"
 	"github.com/envseal/envseal/internal/testhsm"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/envseal/envseal/internal/cli"
@@ -231,10 +232,7 @@ func softhsmToken(t *testing.T, dir, label, pin string) []string {
 	t.Helper()
 	module, util, err := testhsm.Find()
 	if err != nil {
-		if testkms.InCI() {
-			t.Fatalf("SoftHSM2 is required in CI: %v", err)
-		}
-		t.Skipf("SoftHSM2 not installed: %v", err)
+		testci.Require(t, "SoftHSM2", "apt-get install softhsm2, or set SOFTHSM2_MODULE", err)
 	}
 	store := filepath.Join(dir, "softhsm")
 	if err := os.MkdirAll(filepath.Join(store, "tokens"), 0o700); err != nil {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envseal/envseal/internal/testci"
 	"github.com/envseal/envseal/internal/testhsm"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -182,7 +183,7 @@ func condition(cond string) (bool, error) {
 	default:
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}
-	if !ok && testkms.InCI() {
+	if !ok && testci.Enabled() {
 		return false, fmt.Errorf("[%s] is required in CI", cond)
 	}
 	return ok, nil

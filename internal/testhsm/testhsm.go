@@ -11,8 +11,8 @@
 // must finalize the module (pkcs11.CloseAll) before the next test's New
 // takes effect, which is what a t.Cleanup registered after New does.
 //
-// When SoftHSM2 is missing, New fails the test if the CI environment
-// variable is set and skips it elsewhere, saying how to install it.
+// When SoftHSM2 is missing, New fails the test in CI (see testci) and
+// skips it elsewhere, saying how to install it.
 package testhsm
 
 import (
@@ -23,6 +23,8 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+
+	"github.com/envseal/envseal/internal/testci"
 )
 
 // The first token's label, user PIN and security officer PIN.
@@ -101,15 +103,5 @@ func (h *HSM) URI(path string) string {
 
 func unavailable(t testing.TB, err error) {
 	t.Helper()
-	if InCI() {
-		t.Fatalf("SoftHSM2 is required in CI: %v", err)
-	}
-	t.Skipf("SoftHSM2 not available (apt-get install softhsm2, or set SOFTHSM2_MODULE): %v", err)
-}
-
-// InCI reports whether the CI environment variable is set (to anything
-// but "false" or "0"), as CI services do.
-func InCI() bool {
-	v := os.Getenv("CI")
-	return v != "" && v != "false" && v != "0"
+	testci.Require(t, "SoftHSM2", "apt-get install softhsm2, or set SOFTHSM2_MODULE", err)
 }

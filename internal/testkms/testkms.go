@@ -8,8 +8,8 @@
 // empty config files) at the server, so code under test needs no test
 // hooks, and nothing reaches real AWS.
 //
-// When the server cannot be started, tests fail if the CI environment
-// variable is set and skip with the reason otherwise.
+// When the server cannot be started, tests fail in CI (see testci) and
+// skip with the reason otherwise.
 package testkms
 
 import _ "embed"
