@@ -239,9 +239,8 @@ func softhsmToken(t *testing.T, dir, label, pin string) []string {
 		t.Fatal(err)
 	}
 	conf := filepath.Join(store, "softhsm2.conf")
-	writeFile(t, conf, []byte("directories.tokendir = "+filepath.Join(store, "tokens")+
-		"\nobjectstore.backend = file\nlog.level = ERROR\n"))
-	cmd := exec.Command(util, "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", "5678")
+	writeFile(t, conf, []byte(testhsm.Config(filepath.Join(store, "tokens"))))
+	cmd := exec.Command(util, "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", testhsm.SOPIN)
 	cmd.Env = append(os.Environ(), "SOFTHSM2_CONF="+conf)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("softhsm2-util: %v: %s", err, out)

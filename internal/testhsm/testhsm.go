@@ -16,7 +16,6 @@
 package testhsm
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,8 +57,7 @@ func New(t testing.TB) *HSM {
 	if err := os.Mkdir(tokens, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	conf := fmt.Sprintf("directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n", tokens)
-	if err := os.WriteFile(h.Conf, []byte(conf), 0o600); err != nil {
+	if err := os.WriteFile(h.Conf, []byte(Config(tokens)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("SOFTHSM2_CONF", h.Conf)
