@@ -14,6 +14,14 @@ if [ -n "$unformatted" ]; then
   echo "gofmt needed on: $unformatted" >&2
   exit 1
 fi
+# go.mod and go.sum must be what go mod tidy makes of the code: a missing
+# or stale requirement fails here, not in a user's build.
+if ! tidy=$(go mod tidy -diff 2>&1); then
+  echo "go.mod or go.sum is not tidy: run 'go mod tidy' and commit the result." >&2
+  echo "go mod tidy -diff says:" >&2
+  echo "$tidy" >&2
+  exit 1
+fi
 go vet ./...
 staticcheck ./...
 # govulncheck reads a pinned copy of the vulnerability database (see
