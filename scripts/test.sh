@@ -2,6 +2,10 @@
 # Runs every test: static checks, unit and CLI tests (with the real local-kms
 # and SoftHSM2 backends), a short run of every fuzz target, and the
 # CGO_ENABLED=0 build. FUZZTIME=30s scripts/test.sh fuzzes longer.
+#
+# The mutation suite (TestVectorMutations) runs here with every header byte
+# and a sample of payload bytes; scripts/mutants.sh is the full sweep, which
+# must pass before any change to the file format or the vectors lands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,9 +60,6 @@ cat "$summary"
 if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
-
-echo "== mutation suite over every vector, in full (under -race above it samples payload bytes)"
-go test -count=1 -run '^TestVectorMutations$' ./pkg/envelope
 
 echo "== the README's demo (scripts/demo.sh) still works end to end"
 scripts/demo.sh >/dev/null
