@@ -9,10 +9,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# step NAME: print a section header with the seconds since the start, so a
+# slow section shows in the log.
+step() { echo "== [+${SECONDS}s] $*"; }
+SECONDS=0
+
+step "dependencies (scripts/deps.sh)"
 scripts/deps.sh
 export PATH="$(go env GOPATH)/bin:$PATH"
 
-echo "== static checks"
+step "static checks"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "gofmt needed on: $unformatted" >&2
@@ -35,7 +41,7 @@ staticcheck ./...
 osv=$(scripts/deps.sh vulndb-dir)
 GOTOOLCHAIN=auto govulncheck -db "file://$osv" ./...
 
-echo "== build without cgo (release cross-builds), version injection"
+step "build without cgo (release cross-builds), version injection"
 bin=$(mktemp -d)
 CGO_ENABLED=0 go build -ldflags "-X main.version=v0.0.0-citest" -o "$bin/envseal" ./cmd/envseal
 "$bin/envseal" --version | grep -qx 'envseal v0.0.0-citest' || { echo "version not injected" >&2; exit 1; }
@@ -45,7 +51,7 @@ grep -q 'no PKCS#11 support' <<<"$nocgo" ||
 CGO_ENABLED=0 go test -count=1 ./pkg/keyprovider/pkcs11/
 rm -rf "$bin"
 
-echo "== tests"
+step "tests (go test -race ./...)"
 log=$(mktemp)
 summary=$(mktemp)
 trap 'rm -f "$log" "$log.report" "$summary"' EXIT
@@ -61,9 +67,10 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
-echo "== the README's demo (scripts/demo.sh) still works end to end"
+step "the README's demo (scripts/demo.sh) still works end to end"
 scripts/demo.sh >/dev/null
 
-echo "== fuzz targets, ${FUZZTIME:=5s} each (the long run is scripts/fuzz.sh)"
+step "fuzz targets, ${FUZZTIME:=5s} each (the long run is scripts/fuzz.sh)"
 FUZZTIME="$FUZZTIME" scripts/fuzz.sh
 tail -n 1 "$summary"
+echo "test.sh: passed in ${SECONDS}s"
