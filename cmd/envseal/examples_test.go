@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/envseal/envseal/internal/cli"
 	"github.com/envseal/envseal/internal/testci"
 	"github.com/envseal/envseal/internal/testhsm"
 	"github.com/envseal/envseal/internal/testkms"
-	"github.com/envseal/envseal/internal/cli"
 	"github.com/spf13/cobra"
 )
 

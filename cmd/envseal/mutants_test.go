@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/internal/stream"
+	"github.com/envseal/envseal/pkg/envelope"
 )
 
 // TestMutantsThroughBinary runs a sample of the mutation suite

@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/envseal/envseal/internal/sealtest"
+	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
-	"github.com/envseal/envseal/internal/stream"
 )
 
 // maxAlloc bounds what opening one (mutated) vector may allocate. The

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/internal/stream"
+	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
 // CheckContext returns a *ContextError unless every pair in required is in

@@ -8,8 +8,8 @@ import (
 	"io"
 	"maps"
 
-	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/internal/stream"
+	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
 // Encrypt writes a header for recipients to dst and returns a writer for the

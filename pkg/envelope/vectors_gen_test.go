@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"github.com/envseal/envseal/internal/sealtest"
+	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
-	"github.com/envseal/envseal/internal/stream"
 )
 
 // writeVectors regenerates testdata/vectors. It runs only with

@@ -11,10 +11,10 @@ import (
 	"testing"
 
 	"github.com/envseal/envseal/internal/sealtest"
+	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/localkey"
-	"github.com/envseal/envseal/internal/stream"
 )
 
 var updateVectors = flag.Bool("update-vectors", false, "regenerate testdata/vectors (changes the committed format vectors)")

@@ -13,9 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
+	"github.com/envseal/envseal/internal/sign"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/envseal/envseal/pkg/keyprovider/awskms"
-	"github.com/envseal/envseal/internal/sign"
 )
 
 // newSigningKey creates a key of spec and usage behind a fresh alias on
