@@ -5,7 +5,7 @@
 set -euo pipefail
 
 # Pinned tool versions: change them here and nowhere else (local-kms is
-# pinned in scripts/localkms.sh, which internal/testkms checks).
+# pinned in internal/testkms/testkms.go, which scripts/localkms.sh reads).
 STATICCHECK_VERSION="v0.8.2"
 GOVULNCHECK_VERSION="v1.9.0"
 # The Go vulnerability database, as a Go module (its data/osv/*.json are the

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target (go test -list '^Fuzz' over ./...) for FUZZTIME
 # each, default 1m, and prints how many inputs each one tried. This is the
-# long run; scripts/test.sh calls it with FUZZTIME=5s.
+# long run, to do after changing any parser; scripts/test.sh calls it with
+# FUZZTIME=2s.
 #
 #   scripts/fuzz.sh                      # every target, 1 minute each
 #   FUZZTIME=10m FUZZ=Decrypt scripts/fuzz.sh   # targets matching a regexp
@@ -16,17 +17,28 @@ cd "$(dirname "$0")/.."
 FUZZTIME="${FUZZTIME:-1m}"
 FUZZ="${FUZZ:-.}"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 
+bins=$(mktemp -d)
+trap 'rm -rf "$log" "$bins"' EXIT
+cache=$(go env GOCACHE)/fuzz
+
+# Each package with fuzz targets is built once, with the fuzzer's coverage
+# instrumentation (go test -c -fuzz), and its binary runs every target in
+# turn, from the package directory (so testdata/fuzz is its seed corpus and
+# where a failing input is written) and with go test's fuzz cache
+# ($GOCACHE/fuzz/IMPORTPATH), as `go test -fuzz` would: one build per
+# package instead of one per target.
+#
 # fuzz_once runs one target. The Go fuzzer sometimes ends a time-limited
 # run with a bare "context deadline exceeded" and no failing input when the
 # time runs out while a worker is busy (more often on a loaded machine); that
 # is not a finding, so such a run is tried once more. A real finding always
 # writes its input to testdata/fuzz and is never retried.
 fuzz_once() {
-  local pkg=$1 target=$2 try
+  local pkg=$1 dir=$2 bin=$3 target=$4 try
   for try in 1 2; do
-    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg" >"$log" 2>&1 && return 0
+    (cd "$dir" && "$bin" -test.run '^$' -test.fuzz "^${target}\$" -test.fuzztime "$FUZZTIME" \
+      -test.fuzzcachedir "$cache/$pkg") >"$log" 2>&1 && return 0
     grep -aq 'Failing input written to' "$log" && return 1
     grep -aq 'context deadline exceeded' "$log" || return 1
     echo "fuzz: $target: the fuzzer timed out without a finding; trying once more" >&2
@@ -35,9 +47,19 @@ fuzz_once() {
 }
 
 failed=()
-for pkg in $(go list ./...); do
-  for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' | grep -E -- "$FUZZ" || true); do
-    if fuzz_once "$pkg" "$target"; then
+# Only packages whose tests declare a Fuzz function matching $FUZZ are
+# built (the test binary's -test.list below decides which targets run).
+while read -r pkg dir; do
+  sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$dir"/*_test.go 2>/dev/null | grep -qE -- "$FUZZ" || continue
+  bin=$bins/$(basename "$dir").$RANDOM.test
+  if ! go test -c -fuzz . -o "$bin" "$pkg" >"$log" 2>&1; then
+    echo "fuzz: ${pkg#github.com/envseal/envseal/}: build FAILED" >&2
+    cat "$log" >&2
+    failed+=("$pkg")
+    continue
+  fi
+  for target in $( (cd "$dir" && "$bin" -test.list '^Fuzz') | grep '^Fuzz' | grep -E -- "$FUZZ" || true); do
+    if fuzz_once "$pkg" "$dir" "$bin" "$target"; then
       last=$(grep -a 'fuzz: elapsed:' "$log" | tail -n 1 | sed -E 's/.*elapsed: ([^,]+), execs: ([0-9]+).*/\2 execs in \1/')
       echo "fuzz: ${pkg#github.com/envseal/envseal/} $target: ${last:-ok}"
     else
@@ -46,7 +68,8 @@ for pkg in $(go list ./...); do
       failed+=("$pkg $target")
     fi
   done
-done
+  rm -f "$bin"
+done < <(go list -f '{{.ImportPath}} {{.Dir}}' ./...)
 if ((${#failed[@]})); then
   echo "fuzz: ${#failed[@]} target(s) failed: ${failed[*]}" >&2
   exit 1

@@ -20,11 +20,11 @@
 #
 # Starting exports LOCAL_KMS_DIR, LOCAL_KMS_PID, LOCAL_KMS_PORT and
 # LOCAL_KMS_ENDPOINT (http://127.0.0.1:PORT), and points the AWS SDK and
-# CLI at the server: AWS_ENDPOINT_URL_KMS, AWS_REGION, fake static
-# AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, empty AWS_CONFIG_FILE and
-# AWS_SHARED_CREDENTIALS_FILE, AWS_EC2_METADATA_DISABLED; it unsets
-# AWS_PROFILE, AWS_SESSION_TOKEN and other variables that would send
-# requests elsewhere.
+# CLI at the server exactly as the Go tests do (testkms.Environ):
+# AWS_ENDPOINT_URL_KMS, AWS_REGION, fake static credentials, empty
+# AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE, no instance metadata;
+# it unsets AWS_PROFILE and every other variable that could send requests
+# elsewhere.
 #
 # Settings (environment):
 #   LOCAL_KMS       path of a local-kms binary to use instead of installing
@@ -32,47 +32,32 @@
 #                   "none" (no keys: the demo creates alias/Demo itself with
 #                   envseal keygen), or the path of a seed file
 #
-# The pin must match internal/testkms (a Go test checks that it does).
-
-LOCAL_KMS_MODULE=github.com/nsmithuk/local-kms
-LOCAL_KMS_VERSION=v0.0.0-20260228092603-2a5e92d09ab6
-LOCAL_KMS_REGION=us-east-1
-LOCAL_KMS_ACCOUNT_ID=111122223333
+# The pin (module, version), the region, the account, the seed and the
+# list of variables to clear are internal/testkms's: this script asks for
+# them with `go run ./internal/testtool` and repeats none of them.
 
 _localkms_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 _localkms_log() { echo "localkms: $*" >&2; }
 
-# _localkms_pinned BIN: is BIN built from the pinned module version?
-_localkms_pinned() {
-	[ -x "$1" ] && go version -m "$1" 2>/dev/null |
-		awk -v m="$LOCAL_KMS_MODULE" -v v="$LOCAL_KMS_VERSION" \
-			'$1 == "mod" && $2 == m && $3 == v { found = 1 } END { exit !found }'
+# _localkms_tool ARGS: run internal/testtool from the module root.
+_localkms_tool() { (cd "$_localkms_root" && go run ./internal/testtool "$@"); }
+
+# _localkms_vars: set LOCAL_KMS_MODULE, LOCAL_KMS_VERSION, LOCAL_KMS_REGION,
+# LOCAL_KMS_ACCOUNT_ID and LOCAL_KMS_SEED_FILE from internal/testkms.
+_localkms_vars() {
+	[ -n "${_localkms_have_vars:-}" ] && return 0
+	local vars
+	vars=$(_localkms_tool localkms-vars) || return 1
+	eval "$vars"
+	_localkms_have_vars=1
 }
 
-# localkms_install: print the path of a pinned local-kms, installing it
-# with go install when absent.
+# localkms_install: print the path of a pinned local-kms ($LOCAL_KMS, or
+# one on PATH, GOBIN or GOPATH/bin built from the pinned version),
+# installing it with go install when absent (testkms.Binary).
 localkms_install() {
-	if [ -n "${LOCAL_KMS:-}" ]; then
-		echo "$LOCAL_KMS"
-		return 0
-	fi
-	local gobin bin
-	gobin=$(go env GOBIN) || return 1
-	[ -n "$gobin" ] || gobin="$(go env GOPATH | cut -d: -f1)/bin"
-	for bin in "$(command -v local-kms 2>/dev/null)" "$gobin/local-kms"; do
-		if [ -n "$bin" ] && _localkms_pinned "$bin"; then
-			echo "$bin"
-			return 0
-		fi
-	done
-	_localkms_log "installing $LOCAL_KMS_MODULE@$LOCAL_KMS_VERSION"
-	go install "$LOCAL_KMS_MODULE@$LOCAL_KMS_VERSION" >&2 || return 1
-	if ! _localkms_pinned "$gobin/local-kms"; then
-		_localkms_log "go install did not leave a pinned local-kms in $gobin"
-		return 1
-	fi
-	echo "$gobin/local-kms"
+	_localkms_tool localkms-install
 }
 
 # _localkms_port LOG: the port from local-kms's "started on" line, with
@@ -89,7 +74,7 @@ _localkms_port() {
 _localkms_seed() {
 	local seed="$1/seed.yaml"
 	case "${LOCAL_KMS_SEED:-default}" in
-	default) cp "$_localkms_root/internal/testkms/seed.yaml" "$seed" || return 1 ;;
+	default) cp "$_localkms_root/$LOCAL_KMS_SEED_FILE" "$seed" || return 1 ;;
 	none) seed="$1/no-seed.yaml" ;;
 	*) cp "$LOCAL_KMS_SEED" "$seed" || return 1 ;;
 	esac
@@ -98,7 +83,8 @@ _localkms_seed() {
 
 # localkms_start: start a server and export its environment.
 localkms_start() {
-	local bin dir seed pid port="" i
+	local bin dir seed pid port="" i env
+	_localkms_vars || return 1
 	bin=$(localkms_install) || return 1
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/envseal-local-kms.XXXXXX") || return 1
 	seed=$(_localkms_seed "$dir") || { rm -rf "$dir"; return 1; }
@@ -119,31 +105,19 @@ localkms_start() {
 		return 1
 	fi
 	echo "$port" >"$dir/port"
-	_localkms_export "$dir" "$pid" "$port"
+	if ! env=$(_localkms_tool localkms-env "$dir" "$pid" "$port"); then
+		localkms_stop "$dir"
+		return 1
+	fi
+	printf '%s\n' "$env" >"$dir/env.sh"
+	eval "$env"
 	_localkms_log "local-kms $LOCAL_KMS_VERSION on 127.0.0.1:$port (pid $pid, state in $dir)"
 }
 
-_localkms_export() {
-	export LOCAL_KMS_DIR="$1" LOCAL_KMS_PID="$2" LOCAL_KMS_PORT="$3"
-	export LOCAL_KMS_ENDPOINT="http://127.0.0.1:$3"
-	export AWS_ENDPOINT_URL_KMS="$LOCAL_KMS_ENDPOINT" AWS_REGION="$LOCAL_KMS_REGION"
-	export AWS_ACCESS_KEY_ID=AKIAENVSEALLOCALKMS0 AWS_SECRET_ACCESS_KEY=envseal-local-kms-fake-secret-key
-	export AWS_CONFIG_FILE="$1/aws-config" AWS_SHARED_CREDENTIALS_FILE="$1/aws-credentials"
-	export AWS_EC2_METADATA_DISABLED=true
-	unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_DEFAULT_REGION \
-		AWS_ENDPOINT_URL AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE
-}
-
-# localkms_env: print the started server's environment as shell code.
+# localkms_env: print the started server's environment as shell code
+# (export lines, and an unset line for the variables it clears).
 localkms_env() {
-	local v
-	for v in LOCAL_KMS_DIR LOCAL_KMS_PID LOCAL_KMS_PORT LOCAL_KMS_ENDPOINT AWS_ENDPOINT_URL_KMS \
-		AWS_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_CONFIG_FILE \
-		AWS_SHARED_CREDENTIALS_FILE AWS_EC2_METADATA_DISABLED; do
-		printf 'export %s=%q\n' "$v" "${!v}"
-	done
-	echo "unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_DEFAULT_REGION" \
-		"AWS_ENDPOINT_URL AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE"
+	cat "${LOCAL_KMS_DIR:?no local-kms started}/env.sh"
 }
 
 # localkms_stop [DIR]: stop the server whose state is in DIR (default

@@ -23,23 +23,14 @@ marker="# made by envseal scripts/softhsm.sh"
 
 die() { echo "softhsm.sh: $*" >&2; exit 1; }
 
-find_module() {
-  if [ -n "${SOFTHSM2_MODULE:-}" ]; then
-    [ -f "$SOFTHSM2_MODULE" ] || die "SOFTHSM2_MODULE=$SOFTHSM2_MODULE does not exist"
-    echo "$SOFTHSM2_MODULE"
-    return
-  fi
-  local m
-  for m in /usr/lib/softhsm/libsofthsm2.so \
-           /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so \
-           /usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so \
-           /usr/lib64/pkcs11/libsofthsm2.so \
-           /usr/local/lib/softhsm/libsofthsm2.so \
-           /opt/homebrew/lib/softhsm/libsofthsm2.so; do
-    if [ -f "$m" ]; then echo "$m"; return; fi
-  done
-  return 1
-}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# tool ARGS: internal/testtool, which prints internal/testhsm's facts (the
+# module's usual paths, the configuration), so they are written once.
+tool() { (cd "$root" && go run ./internal/testtool "$@"); }
+
+# find_module: libsofthsm2.so ($SOFTHSM2_MODULE, else the usual paths).
+find_module() { tool softhsm-module 2>/dev/null; }
 
 cmd_install() {
   if command -v softhsm2-util >/dev/null 2>&1 && find_module >/dev/null; then
@@ -54,7 +45,12 @@ cmd_install() {
 }
 
 cmd_module() {
-  find_module || die "libsofthsm2.so not found; run: scripts/softhsm.sh install"
+  local err
+  if ! err=$(tool softhsm-module 2>&1); then
+    err=${err%%$'\n'*}
+    die "${err#testtool: }; run: scripts/softhsm.sh install"
+  fi
+  echo "$err"
 }
 
 cmd_init() {
@@ -68,8 +64,8 @@ cmd_init() {
   dir=$(cd "$dir" && pwd)
   local conf="$dir/softhsm2.conf"
   if [ ! -f "$conf" ]; then
-    printf '%s\ndirectories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n' \
-      "$marker" "$dir/tokens" >"$conf"
+    { echo "$marker"; tool softhsm-conf "$dir/tokens"; } >"$conf.tmp"
+    mv "$conf.tmp" "$conf"
   fi
   SOFTHSM2_CONF="$conf" softhsm2-util --init-token --free --label "$label" \
     --pin "$pin" --so-pin "$so_pin" >&2

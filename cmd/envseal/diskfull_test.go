@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/envseal/envseal/internal/testkms"
+	"github.com/envseal/envseal/internal/testci"
 )
 
 // smallFS mounts a 1 MiB tmpfs for the test and unmounts it afterwards. It
@@ -27,7 +27,7 @@ func smallFS(t *testing.T) string {
 	out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "envseal-test", dir).CombinedOutput()
 	if err != nil {
 		msg := "cannot mount a small tmpfs (needs root), TestOutputNoSpace covers this in-process"
-		if testkms.InCI() {
+		if testci.Enabled() {
 			t.Logf("CI: %s: %v: %s", msg, err, out)
 		}
 		t.Skipf("%s: %v: %s", msg, err, bytes.TrimSpace(out))

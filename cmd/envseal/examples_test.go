@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/envseal/envseal/internal/cli"
+	"github.com/envseal/envseal/internal/testci"
 	"github.com/envseal/envseal/internal/testhsm"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/spf13/cobra"
@@ -231,19 +232,15 @@ func softhsmToken(t *testing.T, dir, label, pin string) []string {
 	t.Helper()
 	module, util, err := testhsm.Find()
 	if err != nil {
-		if testkms.InCI() {
-			t.Fatalf("SoftHSM2 is required in CI: %v", err)
-		}
-		t.Skipf("SoftHSM2 not installed: %v", err)
+		testci.Require(t, "SoftHSM2", "apt-get install softhsm2, or set SOFTHSM2_MODULE", err)
 	}
 	store := filepath.Join(dir, "softhsm")
 	if err := os.MkdirAll(filepath.Join(store, "tokens"), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	conf := filepath.Join(store, "softhsm2.conf")
-	writeFile(t, conf, []byte("directories.tokendir = "+filepath.Join(store, "tokens")+
-		"\nobjectstore.backend = file\nlog.level = ERROR\n"))
-	cmd := exec.Command(util, "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", "5678")
+	writeFile(t, conf, []byte(testhsm.Config(filepath.Join(store, "tokens"))))
+	cmd := exec.Command(util, "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", testhsm.SOPIN)
 	cmd.Env = append(os.Environ(), "SOFTHSM2_CONF="+conf)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("softhsm2-util: %v: %s", err, out)

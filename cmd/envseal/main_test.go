@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envseal/envseal/internal/testci"
 	"github.com/envseal/envseal/internal/testhsm"
 	"github.com/envseal/envseal/internal/testkms"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -182,7 +183,7 @@ func condition(cond string) (bool, error) {
 	default:
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}
-	if !ok && testkms.InCI() {
+	if !ok && testci.Enabled() {
 		return false, fmt.Errorf("[%s] is required in CI", cond)
 	}
 	return ok, nil
@@ -199,9 +200,8 @@ func cmdSofthsm(ts *testscript.TestScript, neg bool, args []string) {
 	dir := ts.MkAbs("softhsm")
 	ts.Check(os.MkdirAll(filepath.Join(dir, "tokens"), 0o700))
 	conf := filepath.Join(dir, "softhsm2.conf")
-	ts.Check(os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+
-		"\nobjectstore.backend = file\nlog.level = ERROR\n"), 0o600))
-	cmd := exec.Command(util, "--init-token", "--free", "--label", args[0], "--pin", args[1], "--so-pin", "5678")
+	ts.Check(os.WriteFile(conf, []byte(testhsm.Config(filepath.Join(dir, "tokens"))), 0o600))
+	cmd := exec.Command(util, "--init-token", "--free", "--label", args[0], "--pin", args[1], "--so-pin", testhsm.SOPIN)
 	cmd.Env = append(os.Environ(), "SOFTHSM2_CONF="+conf)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		ts.Fatalf("softhsm2-util: %v: %s", err, out)

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/envseal/envseal/internal/testci"
 )
 
 // opensslPath finds the openssl binary. Tests that compare with it skip
@@ -15,10 +17,7 @@ func opensslPath(t *testing.T) string {
 	t.Helper()
 	p, err := exec.LookPath("openssl")
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("openssl is required in CI")
-		}
-		t.Skip("openssl not installed")
+		testci.Require(t, "openssl", "install openssl", err)
 	}
 	return p
 }

@@ -11,18 +11,19 @@
 // must finalize the module (pkcs11.CloseAll) before the next test's New
 // takes effect, which is what a t.Cleanup registered after New does.
 //
-// When SoftHSM2 is missing, New fails the test if the CI environment
-// variable is set and skips it elsewhere, saying how to install it.
+// When SoftHSM2 is missing, New fails the test in CI (see testci) and
+// skips it elsewhere, saying how to install it.
 package testhsm
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
+
+	"github.com/envseal/envseal/internal/testci"
 )
 
 // The first token's label, user PIN and security officer PIN.
@@ -56,8 +57,7 @@ func New(t testing.TB) *HSM {
 	if err := os.Mkdir(tokens, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	conf := fmt.Sprintf("directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n", tokens)
-	if err := os.WriteFile(h.Conf, []byte(conf), 0o600); err != nil {
+	if err := os.WriteFile(h.Conf, []byte(Config(tokens)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("SOFTHSM2_CONF", h.Conf)
@@ -101,15 +101,5 @@ func (h *HSM) URI(path string) string {
 
 func unavailable(t testing.TB, err error) {
 	t.Helper()
-	if InCI() {
-		t.Fatalf("SoftHSM2 is required in CI: %v", err)
-	}
-	t.Skipf("SoftHSM2 not available (apt-get install softhsm2, or set SOFTHSM2_MODULE): %v", err)
-}
-
-// InCI reports whether the CI environment variable is set (to anything
-// but "false" or "0"), as CI services do.
-func InCI() bool {
-	v := os.Getenv("CI")
-	return v != "" && v != "false" && v != "0"
+	testci.Require(t, "SoftHSM2", "apt-get install softhsm2, or set SOFTHSM2_MODULE", err)
 }

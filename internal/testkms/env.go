@@ -1,6 +1,7 @@
 package testkms
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -82,4 +83,45 @@ func overridden(name string, set []string) bool {
 		}
 	}
 	return false
+}
+
+// ShellEnv returns POSIX shell code that gives a shell the environment a
+// server on 127.0.0.1:port with state in dir gets (Environ): export lines
+// for LOCAL_KMS_DIR, LOCAL_KMS_PID, LOCAL_KMS_PORT, LOCAL_KMS_ENDPOINT and
+// Env, and one unset line for every variable Environ removes.
+// scripts/localkms.sh evaluates it, so the shell and Go harnesses isolate
+// the AWS SDK the same way.
+func ShellEnv(dir, pid, port string) string {
+	endpoint := "http://127.0.0.1:" + port
+	var b strings.Builder
+	for _, kv := range append([]string{
+		"LOCAL_KMS_DIR=" + dir, "LOCAL_KMS_PID=" + pid, "LOCAL_KMS_PORT=" + port,
+		"LOCAL_KMS_ENDPOINT=" + endpoint,
+	}, isolatedEnv(endpoint, dir)...) {
+		name, value, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&b, "export %s=%s\n", name, shellQuote(value))
+	}
+	b.WriteString("unset " + strings.Join(clearedEnv, " ") + "\n")
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// ShellVars returns shell assignments of the pin and the server settings
+// for scripts/localkms.sh: LOCAL_KMS_MODULE, LOCAL_KMS_VERSION,
+// LOCAL_KMS_REGION, LOCAL_KMS_ACCOUNT_ID and LOCAL_KMS_SEED_FILE (the
+// seed, relative to the module root).
+func ShellVars() string {
+	var b strings.Builder
+	for _, kv := range [][2]string{
+		{"LOCAL_KMS_MODULE", Module}, {"LOCAL_KMS_VERSION", Version},
+		{"LOCAL_KMS_REGION", Region}, {"LOCAL_KMS_ACCOUNT_ID", AccountID},
+		{"LOCAL_KMS_SEED_FILE", SeedFile},
+	} {
+		fmt.Fprintf(&b, "%s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	return b.String()
 }

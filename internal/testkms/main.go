@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/envseal/envseal/internal/testci"
 )
 
 var (
@@ -33,7 +35,7 @@ func run(m interface{ Run() int }) int {
 	srv, err := Start()
 	if err != nil {
 		startErr = err
-		if InCI() {
+		if testci.Enabled() {
 			fmt.Fprintf(os.Stderr, "testkms: CI is set and KMS tests may not skip: %v\n", err)
 			return 1
 		}
@@ -77,17 +79,7 @@ func StartT(t testing.TB) *Server {
 
 func unavailable(t testing.TB, err error) {
 	t.Helper()
-	if InCI() {
-		t.Fatalf("local-kms is required in CI: %v", err)
-	}
-	t.Skipf("local-kms not available (go install %s@%s, or set LOCAL_KMS): %v", Module, Version, err)
-}
-
-// InCI reports whether the CI environment variable is set (to anything
-// but "false" or "0"), as CI services do.
-func InCI() bool {
-	v := os.Getenv("CI")
-	return v != "" && v != "false" && v != "0"
+	testci.Require(t, "local-kms", "go install "+Module+"@"+Version+", or set LOCAL_KMS", err)
 }
 
 // fuzzWorker reports whether this process is a `go test -fuzz` worker.

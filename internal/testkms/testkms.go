@@ -8,14 +8,15 @@
 // empty config files) at the server, so code under test needs no test
 // hooks, and nothing reaches real AWS.
 //
-// When the server cannot be started, tests fail if the CI environment
-// variable is set and skip with the reason otherwise.
+// When the server cannot be started, tests fail in CI (see testci) and
+// skip with the reason otherwise.
 package testkms
 
 import _ "embed"
 
 const (
-	// Module and Version pin local-kms; scripts/localkms.sh pins the same.
+	// Module and Version pin local-kms, here and nowhere else:
+	// scripts/localkms.sh reads them through internal/testtool.
 	Module  = "github.com/nsmithuk/local-kms"
 	Version = "v0.0.0-20260228092603-2a5e92d09ab6"
 
@@ -32,6 +33,9 @@ const (
 	AccessKeyID     = "AKIAENVSEALLOCALKMS0"
 	SecretAccessKey = "envseal-local-kms-fake-secret-key"
 )
+
+// SeedFile is where Seed lives, relative to the module root.
+const SeedFile = "internal/testkms/seed.yaml"
 
 // Seed is the local-kms seed file: DemoKeyID behind DemoAlias.
 //

@@ -4,33 +4,68 @@ import (
 	"bytes"
 	"net"
 	"os"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/envseal/envseal/internal/testkms"
 )
 
-// The script and the Go harness must start the same local-kms.
-func TestScriptPinMatches(t *testing.T) {
+// scripts/localkms.sh gets the pin and the environment from this package
+// (through internal/testtool): it must not keep copies that could drift.
+func TestScriptRepeatsNoFacts(t *testing.T) {
 	script, err := os.ReadFile("../../scripts/localkms.sh")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]string{
-		"LOCAL_KMS_MODULE":     testkms.Module,
-		"LOCAL_KMS_VERSION":    testkms.Version,
-		"LOCAL_KMS_REGION":     testkms.Region,
-		"LOCAL_KMS_ACCOUNT_ID": testkms.AccountID,
-	} {
-		m := regexp.MustCompile(`(?m)^` + name + `=(\S+)$`).FindSubmatch(script)
-		if m == nil || string(m[1]) != want {
-			t.Errorf("scripts/localkms.sh sets %s to %q, want %q", name, m, want)
+	for _, s := range []string{testkms.Version, testkms.AccountID, testkms.AccessKeyID,
+		testkms.SecretAccessKey, "AWS_ROLE_ARN", "AWS_SESSION_TOKEN"} {
+		if bytes.Contains(script, []byte(s)) {
+			t.Errorf("scripts/localkms.sh repeats %q; take it from go run ./internal/testtool", s)
 		}
 	}
-	for _, s := range []string{testkms.AccessKeyID, testkms.SecretAccessKey, "internal/testkms/seed.yaml"} {
-		if !bytes.Contains(script, []byte(s)) {
-			t.Errorf("scripts/localkms.sh does not mention %q", s)
+	if !bytes.Contains(script, []byte("go run ./internal/testtool")) {
+		t.Error("scripts/localkms.sh does not ask internal/testtool")
+	}
+}
+
+// The shell gets the same environment as a process Environ builds: every
+// variable Env sets is exported, every variable Environ clears is unset.
+func TestShellEnvMatchesEnviron(t *testing.T) {
+	sh := testkms.ShellEnv("/tmp/x", "42", "4599")
+	s := &testkms.Server{Addr: "127.0.0.1:4599", Dir: "/tmp/x"}
+	for _, kv := range s.Env() {
+		name, value, _ := strings.Cut(kv, "=")
+		if want := "export " + name + "='" + value + "'\n"; !strings.Contains(sh, want) {
+			t.Errorf("ShellEnv lacks %q:\n%s", want, sh)
+		}
+	}
+	var unset []string
+	for _, line := range strings.Split(sh, "\n") {
+		if rest, ok := strings.CutPrefix(line, "unset "); ok {
+			unset = append(unset, strings.Fields(rest)...)
+		}
+	}
+	var base []string
+	for _, name := range unset {
+		base = append(base, name+"=x")
+	}
+	base = append(base, "AWS_PROFILE=prod", "AWS_MAX_ATTEMPTS=9", "AWS_ROLE_ARN=arn")
+	for _, kv := range s.Environ(base) {
+		name, value, _ := strings.Cut(kv, "=")
+		if value == "x" || value == "prod" || value == "9" || value == "arn" {
+			t.Errorf("Environ keeps %s, so ShellEnv's unset list and Environ differ", name)
+		}
+	}
+	for _, name := range []string{"AWS_PROFILE", "AWS_MAX_ATTEMPTS", "AWS_ROLE_ARN"} {
+		if !slices.Contains(unset, name) {
+			t.Errorf("ShellEnv does not unset %s", name)
+		}
+	}
+	for _, want := range []string{"export LOCAL_KMS_DIR='/tmp/x'", "export LOCAL_KMS_PID='42'",
+		"export LOCAL_KMS_ENDPOINT='http://127.0.0.1:4599'"} {
+		if !strings.Contains(sh, want) {
+			t.Errorf("ShellEnv lacks %s", want)
 		}
 	}
 }
