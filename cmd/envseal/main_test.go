@@ -44,6 +44,7 @@ func TestScripts(t *testing.T) {
 			"notemp":      cmdNotemp,
 			"softhsm":     cmdSofthsm,
 			"samepayload": cmdSamepayload,
+			"hardlink":    cmdHardlink,
 
 			"kmsfault":   cmdKmsfault,
 			"kmscalls":   cmdKmscalls,
@@ -144,6 +145,15 @@ func cmdNotemp(ts *testscript.TestScript, neg bool, args []string) {
 	if len(m) > 0 {
 		ts.Fatalf("temp files left behind: %v", m)
 	}
+}
+
+// hardlink OLD NEW makes NEW another name of OLD's file (testscript's
+// own symlink command makes symbolic links only).
+func cmdHardlink(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: hardlink old new")
+	}
+	ts.Check(os.Link(ts.MkAbs(args[0]), ts.MkAbs(args[1])))
 }
 
 // copyVectors puts the committed format vectors in $WORK/vectors so that

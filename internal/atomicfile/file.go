@@ -85,7 +85,8 @@ func (f *File) Write(p []byte) (int, error) {
 // Commit syncs the data and moves it into place. Without Force it links
 // rather than renames, so a file created at the path meanwhile (another
 // envseal run, say) is never replaced: one run wins whole, the other
-// fails. After a failed Commit the temp file is gone.
+// fails. After a failed Commit the temp file is gone and the path is as
+// it was.
 func (f *File) Commit() error {
 	return f.group.commit(f, f.commit)
 }
@@ -140,14 +141,25 @@ func (f *File) place() error {
 // then replaces the path with force.
 func (f *File) placeUnnamed() error {
 	if !f.force {
-		err := linkTemp(f.tmp, f.path)
+		// linkTemp needs the open file, so the close comes after the file
+		// is visible; if it fails the output must go again, but only while
+		// the name is still ours.
+		fi, err := f.tmp.Stat()
+		if err != nil {
+			return &Error{Path: f.path, Err: bareError(err)}
+		}
+		err = linkTemp(f.tmp, f.path)
 		if errors.Is(err, fs.ErrExist) {
 			return existsError(f.path)
 		}
 		if err != nil {
 			return &Error{Path: f.path, Err: bareError(err)}
 		}
-		return f.close()
+		if err := f.close(); err != nil {
+			removeIfSame(f.path, fi)
+			return err
+		}
+		return nil
 	}
 	name, err := linkTempNamed(f.tmp, filepath.Dir(f.path))
 	if err != nil {
@@ -160,8 +172,12 @@ func (f *File) placeUnnamed() error {
 	return f.rename(name)
 }
 
+// closeTemp closes a temp file: (*os.File).Close, except in tests that
+// inject the close error a real filesystem gives only rarely (NFS, EIO).
+var closeTemp = (*os.File).Close
+
 func (f *File) close() error {
-	if err := f.tmp.Close(); err != nil {
+	if err := closeTemp(f.tmp); err != nil {
 		return &Error{Path: f.path, Err: bareError(err)}
 	}
 	return nil
@@ -172,6 +188,14 @@ func (f *File) rename(from string) error {
 		return &Error{Path: f.path, Err: bareError(err)}
 	}
 	return nil
+}
+
+// removeIfSame removes path if it still names the file fi describes, and
+// not one that replaced it meanwhile.
+func removeIfSame(path string, fi fs.FileInfo) {
+	if cur, err := os.Lstat(path); err == nil && os.SameFile(cur, fi) {
+		os.Remove(path)
+	}
 }
 
 // Abort discards the temp file. It is safe to call after Commit, and

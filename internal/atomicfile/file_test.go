@@ -213,3 +213,43 @@ func TestAbortAndStop(t *testing.T) {
 		t.Errorf("temp files left: %v", m)
 	}
 }
+
+// A Commit that fails must leave no output, even when the failure (here an
+// injected close error) comes after the temp file was linked into place.
+func TestCommitCloseError(t *testing.T) {
+	closeErr := errors.New("injected close error")
+	closeTemp = func(f *os.File) error {
+		f.Close()
+		return closeErr
+	}
+	t.Cleanup(func() { closeTemp = (*os.File).Close })
+	for _, force := range []bool{false, true} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "out")
+		if force {
+			if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f, err := NewGroup().Create(path, Options{Force: force, Mode: 0o644})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.Write([]byte("new")); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Commit(); !errors.Is(err, closeErr) {
+			t.Fatalf("force=%v: Commit = %v, want the close error", force, err)
+		}
+		data, err := os.ReadFile(path)
+		switch {
+		case !force && !os.IsNotExist(err):
+			t.Errorf("force=%v: output exists after a failed Commit (%q, %v)", force, data, err)
+		case force && string(data) != "old":
+			t.Errorf("force=%v: output = %q, %v; want the old file", force, data, err)
+		}
+		if left := tempLeft(t, dir); len(left) > 0 {
+			t.Errorf("force=%v: temp files left: %v", force, left)
+		}
+	}
+}

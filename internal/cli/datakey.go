@@ -38,7 +38,10 @@ names of 'aws kms generate-data-key' (KeyId, CiphertextBlob, Plaintext, base64),
 or write the raw bytes to files with --plaintext-out and --ciphertext-out.
 
 With --decrypt, read a raw CiphertextBlob (a file or standard input) and
-print KeyId and Plaintext, as 'aws kms decrypt' does; --key pins the key.
+print KeyId and Plaintext, as 'aws kms decrypt' does. --key pins the key:
+without it KMS uses whatever key the blob names, if your credentials allow
+it, so a blob someone else made can decrypt under any of your keys; envseal
+then warns. Pass --key for a blob you did not make yourself.
 
 This is for pipelines that manage data keys themselves. To encrypt files,
 envseal seal does all of this for you and keeps the wrapped key in the file.`,
@@ -46,7 +49,7 @@ envseal seal does all of this for you and keeps the wrapped key in the file.`,
   envseal datakey --key awskms:///alias/Demo --plaintext-out datakey --ciphertext-out encrypted-datakey
 
   # replaces: aws kms decrypt --ciphertext-blob fileb://encrypted-datakey (JSON, base64 Plaintext)
-  envseal datakey --decrypt encrypted-datakey`,
+  envseal datakey --decrypt --key awskms:///alias/Demo encrypted-datakey`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -111,16 +114,29 @@ func datakeyDecrypt(ctx context.Context, opts *DatakeyOptions) error {
 	if err != nil {
 		return err
 	}
-	client, keyID, err := kmsClientFor(ctx, opts.IO, opts.Key)
-	if err != nil {
-		return err
-	}
-	dk, err := client.DecryptBlob(ctx, blob, encCtx, keyID)
+	dk, err := decryptBlob(ctx, opts.IO, blob, encCtx, opts.Key, "--key")
 	if err != nil {
 		return err
 	}
 	defer dk.Clear()
 	return emitDataKey(opts, dk)
+}
+
+// decryptBlob decrypts a raw CiphertextBlob, pinned to keyURI when it is
+// set. Unpinned, KMS decrypts a symmetric blob with whatever key the blob
+// names, so a blob from someone else decrypts under any key the caller's
+// credentials allow: that works, as aws kms decrypt does, but with a
+// warning that names flag, the way to pin it.
+func decryptBlob(ctx context.Context, ios *IOStreams, blob []byte, encCtx map[string]string, keyURI, flag string) (*awskms.DataKey, error) {
+	client, keyID, err := kmsClientFor(ctx, ios, keyURI)
+	if err != nil {
+		return nil, err
+	}
+	if keyID == "" {
+		fmt.Fprintf(ios.ErrOut, "envseal: warning: no %s: KMS decrypts the blob with whatever key it names "+
+			"that your credentials allow; pass %s awskms:///KEY to pin it\n", flag, flag)
+	}
+	return client.DecryptBlob(ctx, blob, encCtx, keyID)
 }
 
 // openKMSKey opens uri and insists that it names an AWS KMS key.
@@ -215,19 +231,15 @@ func writeSecretFile(path string, data []byte, force bool, mode fs.FileMode) err
 
 // kmsPassphrase is --pass kms:PATH (see readPassphrase): the pipeline's
 // encrypted-datakey, as datakey writes it. It decrypts the raw
-// CiphertextBlob with KMS (the key recorded
-// in the blob, the ambient AWS settings) and applies -pass file: rules to
-// the data key.
-func kmsPassphrase(ctx context.Context, ios *IOStreams, path string) ([]byte, error) {
+// CiphertextBlob with KMS (pinned to keyURI, --pass-key, if set; else the
+// key recorded in the blob, with a warning) and applies -pass file: rules
+// to the data key.
+func kmsPassphrase(ctx context.Context, ios *IOStreams, path, keyURI string) ([]byte, error) {
 	blob, err := readBlob(ios, path)
 	if err != nil {
 		return nil, err
 	}
-	client, err := awskms.NewClient(ctx, nil, providerOptions(ios))
-	if err != nil {
-		return nil, err
-	}
-	dk, err := client.DecryptBlob(ctx, blob, nil, "")
+	dk, err := decryptBlob(ctx, ios, blob, nil, keyURI, "--pass-key")
 	if err != nil {
 		return nil, err
 	}

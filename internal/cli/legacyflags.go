@@ -11,22 +11,24 @@ import (
 // LegacyOptions are the flags that read an `openssl enc` file: the
 // passphrase source and the KDF settings openssl was run with.
 type LegacyOptions struct {
-	Pass   string
-	Iter   int
-	PBKDF2 bool
-	MD     string
+	Pass    string
+	PassKey string
+	Iter    int
+	PBKDF2  bool
+	MD      string
 }
 
 func addLegacyFlags(cmd *cobra.Command, o *LegacyOptions) {
 	f := cmd.Flags()
 	f.StringVar(&o.Pass, "pass", "", "passphrase source `SPEC`: pass:TEXT, env:VAR, file:PATH, fd:N, stdin, or kms:BLOB (as openssl -pass)")
+	f.StringVar(&o.PassKey, "pass-key", "", "AWS KMS key `URI` that must decrypt the --pass kms: blob (without it, the key the blob names)")
 	f.IntVar(&o.Iter, "iter", 0, "PBKDF2 iteration count `N`, as given to openssl -iter (implies --pbkdf2)")
 	f.BoolVar(&o.PBKDF2, "pbkdf2", false, "the file was made with openssl -pbkdf2 (10000 iterations unless --iter)")
 	f.StringVar(&o.MD, "md", "", "`MD` digest openssl used (-md): "+strings.Join(legacy.Digests(), ", ")+" (default sha256; OpenSSL 1.0 used md5)")
 }
 
 func (o *LegacyOptions) set() bool {
-	return o.Pass != "" || o.Iter != 0 || o.PBKDF2 || o.MD != ""
+	return o.Pass != "" || o.PassKey != "" || o.Iter != 0 || o.PBKDF2 || o.MD != ""
 }
 
 // kdf turns the flags into legacy.KDF as openssl would: -iter implies
@@ -54,7 +56,7 @@ func (o *LegacyOptions) kdf() (legacy.KDF, error) {
 // names it in a prompt) and then says, once per run, that a pass:TEXT is
 // visible to others and what such a file cannot promise. The caller clears the passphrase.
 func (o *LegacyOptions) passphrase(ctx context.Context, ios *IOStreams, input string) ([]byte, error) {
-	pass, err := readPassphrase(ctx, ios, o.Pass, input)
+	pass, err := readPassphrase(ctx, ios, o.Pass, o.PassKey, input)
 	if err != nil {
 		return nil, err
 	}

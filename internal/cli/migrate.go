@@ -142,7 +142,13 @@ func migrateTo(ctx context.Context, out io.Writer, in io.Reader, pass []byte, kd
 // about one time in 256 and migrates garbage, which nothing can detect:
 // the original must outlive the run, until the user has checked the result.
 func migrateInPlace(ctx context.Context, ios *IOStreams, path string, fn func(io.Reader, io.Writer) error) error {
+	path = inPlaceTarget(path)
 	orig := path + ".orig"
+	// Before orig is linked: that link is ours, and one an interrupted run
+	// left is reused.
+	if err := checkSingleLink(path, orig); err != nil {
+		return err
+	}
 	if err := keepOriginal(path, orig); err != nil {
 		return err
 	}

@@ -22,13 +22,16 @@ import (
 //	stdin       the first line of standard input
 //
 // plus kms:PATH: PATH holds a raw KMS CiphertextBlob (the pipeline's
-// encrypted-datakey); KMS decrypts it and the data key is used the way
-// `-pass file:datakey` used the plaintext key file, first line only.
+// encrypted-datakey); KMS decrypts it, pinned to the key passKey names if
+// set, and the data key is used the way `-pass file:datakey` used the
+// plaintext key file, first line only.
 //
 // The spec itself is never echoed: it may be the passphrase.
-func readPassphrase(ctx context.Context, ios *IOStreams, spec, input string) ([]byte, error) {
+func readPassphrase(ctx context.Context, ios *IOStreams, spec, passKey, input string) ([]byte, error) {
 	kind, arg, ok := strings.Cut(spec, ":")
 	switch {
+	case passKey != "" && kind != "kms":
+		return nil, usageErrorf("drop --pass-key", "--pass-key applies to --pass kms: only")
 	case spec == "stdin":
 		return stdinPassphrase(ios, input)
 	case !ok:
@@ -45,7 +48,7 @@ func readPassphrase(ctx context.Context, ios *IOStreams, spec, input string) ([]
 	case kind == "fd":
 		return fdPassphrase(ios, arg, input)
 	case kind == "kms":
-		return kmsPassphrase(ctx, ios, arg)
+		return kmsPassphrase(ctx, ios, arg, passKey)
 	}
 	return nil, usageErrorf("--pass takes pass:TEXT, env:VAR, file:PATH, fd:N, stdin or kms:PATH, as openssl -pass does",
 		"invalid --pass: unknown passphrase source")

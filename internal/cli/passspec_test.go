@@ -35,7 +35,7 @@ func TestReadPassphrase(t *testing.T) {
 		"stdin":                           "from stdin",
 		"pass:with:colons and spaces ...": "with:colons and spaces ...",
 	} {
-		got, err := readPassphrase(context.Background(), ios, spec, "in.enc")
+		got, err := readPassphrase(context.Background(), ios, spec, "", "in.enc")
 		if err != nil || string(got) != want {
 			t.Errorf("%q: got %q, %v; want %q", spec, got, err, want)
 		}
@@ -53,7 +53,7 @@ func TestReadPassphraseRefused(t *testing.T) {
 		"file:/nonexistent/pw":  false,
 		"stdin":                 true, // the input is stdin too
 	} {
-		_, err := readPassphrase(context.Background(), ios, spec, "-")
+		_, err := readPassphrase(context.Background(), ios, spec, "", "-")
 		var ue *UsageError
 		if err == nil || errors.As(err, &ue) != usage {
 			t.Errorf("%q: got %v, want a usage error: %v", spec, err, usage)

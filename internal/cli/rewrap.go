@@ -88,11 +88,15 @@ func rewrapRun(ctx context.Context, opts *RewrapOptions) error {
 	if err != nil {
 		return err
 	}
-	out, force := opts.Output, opts.Force
+	in, out, force := opts.Input, opts.Output, opts.Force
 	if opts.InPlace {
-		out, force = opts.Input, true
+		in = inPlaceTarget(in)
+		if err := checkSingleLink(in, ""); err != nil {
+			return err
+		}
+		out, force = in, true
 	}
-	return rewriteFile(ctx, opts.IO, opts.Input, out, force, func(h *envelope.Header, prefix []byte) (*envelope.Header, error) {
+	return rewriteFile(ctx, opts.IO, in, out, force, func(h *envelope.Header, prefix []byte) (*envelope.Header, error) {
 		return rewrapHeader(ctx, h, prefix, ids, adders, opts.Remove, popts)
 	})
 }

@@ -36,3 +36,71 @@ func TestCopyText(t *testing.T) {
 		}
 	}
 }
+
+// peekWriter keeps the slice it is given, which the io.Writer contract
+// lets CopyText reuse: the test can see whether the buffer was wiped.
+type peekWriter struct{ p []byte }
+
+func (w *peekWriter) Write(p []byte) (int, error) {
+	w.p = p
+	return len(p), nil
+}
+
+// CopyText wipes the plaintext it held once it is written, up to the
+// buffer's capacity.
+func TestCopyTextWipes(t *testing.T) {
+	var w peekWriter
+	in := strings.Repeat("SECRET=hunter2\n", 10000) // many growths
+	if err := CopyText(&w, strings.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.p) != len(in) {
+		t.Fatalf("wrote %d bytes, want %d", len(w.p), len(in))
+	}
+	if !allZero(w.p[:cap(w.p)]) {
+		t.Errorf("plaintext left in the buffer after CopyText")
+	}
+}
+
+// Growing the buffer wipes the array it leaves behind, and release wipes
+// the last one, so no copy of the plaintext outlives the call.
+func TestTextBufferWipesOnGrowAndRelease(t *testing.T) {
+	var tb textBuffer
+	if _, err := tb.Write([]byte("SECRET=hunter2\n")); err != nil {
+		t.Fatal(err)
+	}
+	old := tb.b[:cap(tb.b)]
+	if _, err := tb.Write(bytes.Repeat([]byte("x"), 4*cap(old))); err != nil {
+		t.Fatal(err)
+	}
+	if !allZero(old) {
+		t.Errorf("the array left by growth still holds %q", old)
+	}
+	last := tb.b[:cap(tb.b)]
+	tb.release()
+	if !allZero(last) || len(tb.b) != 0 {
+		t.Errorf("release left the plaintext in the buffer")
+	}
+	// A refused write (binary data is only detected at the end, but the
+	// size limit is not) must not keep what came before either.
+	if _, err := tb.Write([]byte("SECRET")); err != nil {
+		t.Fatal(err)
+	}
+	held := tb.b[:cap(tb.b)]
+	if _, err := tb.Write(make([]byte, textLimit)); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	tb.release()
+	if !allZero(held) {
+		t.Errorf("release after an error left the plaintext in the buffer")
+	}
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}

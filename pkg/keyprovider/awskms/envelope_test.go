@@ -184,3 +184,34 @@ func TestNotMine(t *testing.T) {
 		}
 	}
 }
+
+// A key named by bare key id is this region's and account's key: a stanza
+// whose ARN ends in the same id but names another account or region is
+// not mine, and no Decrypt goes to that ARN. Otherwise the file would pick
+// where the caller's credentials are used. The real stanza still opens,
+// after one DescribeKey that resolves the id.
+func TestKeyIDIsNotAnyAccountOrRegion(t *testing.T) {
+	srv := testkms.Get(t)
+	file := sealtest.Seal(t, plaintext, nil, openKey(t, srv.URI(testkms.DemoAlias)))
+	body := stanzas(t, file)[0].Body
+	foreign := map[string]string{
+		"other region":  "arn:aws:kms:ap-south-1:" + testkms.AccountID + ":key/" + testkms.DemoKeyID,
+		"other account": "arn:aws:kms:" + testkms.Region + ":999999999999:key/" + testkms.DemoKeyID,
+		"other both":    "arn:aws:kms:eu-west-1:999999999999:key/" + testkms.DemoKeyID,
+	}
+	var rec testkms.Recorder
+	k := openKey(t, srv.URI(testkms.DemoKeyID), rec.Option())
+	for name, arn := range foreign {
+		s := &keyprovider.Stanza{Type: awskms.StanzaType, KeyID: arn, Body: body}
+		if _, err := k.Unwrap(t.Context(), s, nil); !errors.Is(err, keyprovider.ErrNotMine) {
+			t.Errorf("%s: %v, want ErrNotMine", name, err)
+		}
+	}
+	if n := rec.Count("Decrypt"); n != 0 {
+		t.Errorf("%d Decrypt requests for foreign stanzas: %v", n, rec.Calls())
+	}
+	mustOpen(t, file, plaintext, k)
+	if d, dec := rec.Count("DescribeKey"), rec.Count("Decrypt"); d != 1 || dec != 1 {
+		t.Errorf("DescribeKey %d, Decrypt %d: want 1 and 1 (%v)", d, dec, rec.Calls())
+	}
+}

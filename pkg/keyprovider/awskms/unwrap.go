@@ -25,9 +25,12 @@ func (k *Key) Unwrap(ctx context.Context, s *keyprovider.Stanza, encCtx map[stri
 	return k.client.unwrapStanza(ctx, s, encCtx)
 }
 
-// owns reports whether a stanza's key ARN is this key. A key ARN or key id
-// in the URI is compared directly; an alias is resolved once (DescribeKey)
-// to the key it points to now.
+// owns reports whether a stanza's key ARN is this key. A key ARN in the
+// URI is compared directly. A bare key id or an alias is resolved once
+// (DescribeKey, in the configured region and account) and the full ARNs
+// are compared: a key id alone would match a stanza for the same id in
+// any account or region, and Decrypt, which goes to the stanza's ARN,
+// would then let the file choose where the caller's credentials are used.
 func (k *Key) owns(ctx context.Context, stanzaARN string) (bool, error) {
 	a, ok := parseKeyARN(stanzaARN)
 	switch {
@@ -35,8 +38,8 @@ func (k *Key) owns(ctx context.Context, stanzaARN string) (bool, error) {
 		return false, nil // not an ARN this backend writes
 	case k.uri.arn.isKey():
 		return stanzaARN == k.uri.KeyID, nil
-	case validKeyID(k.uri.KeyID):
-		return a.keyID() == k.uri.KeyID, nil
+	case validKeyID(k.uri.KeyID) && a.keyID() != k.uri.KeyID:
+		return false, nil // another key: no need to ask KMS
 	}
 	arn, err := k.ARN(ctx)
 	if err != nil {
