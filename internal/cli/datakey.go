@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/envseal/envseal/internal/legacy"
+	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/envseal/envseal/pkg/keyprovider/awskms"
 	"github.com/spf13/cobra"
 )
@@ -143,7 +144,7 @@ func decryptBlob(ctx context.Context, ios *IOStreams, blob []byte, encCtx map[st
 func openKMSKey(ctx context.Context, ios *IOStreams, uri string) (*awskms.Key, error) {
 	if !strings.HasPrefix(uri, awskms.Scheme+":") {
 		return nil, usageErrorf("datakey works with AWS KMS keys: --key awskms:///alias/NAME",
-			"%s is not an AWS KMS key", uri)
+			"%s is not an AWS KMS key", keyprovider.Printable(uri))
 	}
 	return awskms.Open(ctx, uri, providerOptions(ios))
 }

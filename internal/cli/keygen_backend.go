@@ -14,7 +14,7 @@ import (
 // -o does not apply.
 func keygenBackend(ctx context.Context, opts *KeygenOptions) error {
 	if opts.Output != "" {
-		return usageErrorf("drop -o: a "+opts.Key+" key stays in its backend", "-o does not apply with --key")
+		return usageErrorf("drop -o: a "+keyprovider.Printable(opts.Key)+" key stays in its backend", "-o does not apply with --key")
 	}
 	scheme, _, err := keyprovider.Scheme(opts.Key)
 	if err != nil {

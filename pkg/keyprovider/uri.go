@@ -20,12 +20,16 @@ func Scheme(uri string) (scheme, rest string, err error) {
 	scheme = uri[:i]
 	for _, c := range scheme {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
-			return "", "", fmt.Errorf("key URI scheme %q is invalid (schemes are lowercase): %w",
+			return "", "", fmt.Errorf("key URI scheme %q is invalid (a scheme is lowercase a-z, 0-9, '+', '-', '.'): %w",
 				withoutQuery(scheme), ErrBadURI)
 		}
 	}
 	return scheme, uri[i+1:], nil
 }
+
+// Printable returns uri cut at its query, where a pin-value would be, so
+// that a message can name the key the user typed without its secrets.
+func Printable(uri string) string { return withoutQuery(uri) }
 
 // withoutQuery cuts s at the first '?', where a query (and a pin-value)
 // would start, so that it can be printed.
