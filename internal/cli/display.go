@@ -12,8 +12,11 @@ import (
 // includes format characters: U+202E RIGHT-TO-LEFT OVERRIDE and its kin
 // reorder what follows, zero-width ones hide, line separators break a
 // line, and odd spaces pad. Any of them can make inspect show another
-// value than the file holds, so every rune that is not graphic, or is a
-// space other than ' ', is printed as \uXXXX (and '\' as '\\', so that an
+// value than the file holds. Marks (combining characters, variation
+// selectors) overlay or hide, and a few letters and symbols print as
+// blanks (Hangul fillers, the braille blank). So only ' ' and letters,
+// numbers, punctuation and symbols that show are printed as they are;
+// every other rune is printed as \uXXXX (and '\' as '\\', so that an
 // escape cannot be faked).
 func displayString(s string) string {
 	var b strings.Builder
@@ -25,7 +28,7 @@ func displayString(s string) string {
 			fmt.Fprintf(&b, `\x%02x`, s[i])
 		case r == '\\':
 			b.WriteString(`\\`)
-		case r == ' ' || unicode.IsGraphic(r) && !unicode.IsSpace(r):
+		case shows(r):
 			b.WriteRune(r)
 		case r > 0xffff:
 			fmt.Fprintf(&b, `\U%08x`, r)
@@ -34,4 +37,17 @@ func displayString(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// blanks are letters and symbols that render as empty space.
+var blanks = map[rune]bool{0x115f: true, 0x1160: true, 0x3164: true, 0xffa0: true, 0x2800: true}
+
+// shows reports whether r prints as itself: a plain space, or a visible
+// letter, number, punctuation mark or symbol.
+func shows(r rune) bool {
+	if r == ' ' {
+		return true
+	}
+	visible := unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	return visible && !blanks[r]
 }

@@ -31,7 +31,7 @@ func explain(err error) (msg, hint string) {
 	case errors.As(err, &he):
 		return msg, he.Hint
 	case errors.As(err, &nm):
-		return msg, "it was sealed for: " + nm.Recipients() + "; pass one of those keys with --key"
+		return msg, "it was sealed for: " + displayString(nm.Recipients()) + "; pass one of those keys with --key"
 	case errors.As(err, &ce):
 		return msg, "the file's context is: " + contextString(ce.FileContext)
 	case errors.As(err, &uv):
