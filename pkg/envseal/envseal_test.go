@@ -163,6 +163,16 @@ func TestRewrap(t *testing.T) {
 	if _, err := rewrap(&envseal.RewrapOptions{Add: []keyprovider.Wrapper{c.w}}); err != nil {
 		t.Errorf("adding only: %v", err)
 	}
+	if _, err := rewrap(nil); err != nil {
+		t.Errorf("Rewrap with nil options (a re-MAC, no change): %v", err)
+	}
+	h, err := envelope.Parse(bytes.NewReader(seal(t, "x", nil, a)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := envseal.RewrapHeader(context.Background(), h, make([]byte, envelope.PayloadPrefixSize), []keyprovider.Unwrapper{a.u}, nil); err == nil {
+		t.Error("RewrapHeader with nil options and a zero payload prefix succeeded")
+	}
 }
 
 // failingRewrapper is a Rewrapper whose key service refuses to re-wrap, a

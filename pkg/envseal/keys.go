@@ -11,6 +11,11 @@ import (
 // scheme. Opening is cheap: a remote key is contacted only when it wraps or
 // unwraps. Type-assert the result to keyprovider.Wrapper to seal for it and
 // to keyprovider.Unwrapper to open with it, or use Recipient and Identity.
+//
+// Key uses default options: backend settings (an AWS region or profile)
+// come from the environment as the backend reads it, there is no prompt
+// for a PIN, and warnings (a key file readable by others) are discarded.
+// Call keyprovider.Open with a keyprovider.Options to set them.
 func Key(ctx context.Context, uri string) (keyprovider.Key, error) {
 	return keyprovider.Open(ctx, uri, nil)
 }

@@ -44,7 +44,9 @@ var ErrNoRecipients = errors.New("rewrap would leave the file with no recipients
 // Rewrap copies the file in src to dst with its recipients changed. The data
 // key is unwrapped with one of identities and wrapped for each added
 // recipient; the header gets a new MAC and the payload is copied byte for
-// byte, never decrypted, so this is fast at any size. Armor is kept.
+// byte, never decrypted, so this is fast at any size. Armor is kept. On
+// error dst may already hold part of the new file: write to a temporary
+// file and rename it into place only when Rewrap returned nil.
 func Rewrap(ctx context.Context, dst io.Writer, src io.Reader, identities []keyprovider.Unwrapper, opts *RewrapOptions) error {
 	if opts == nil {
 		opts = &RewrapOptions{}
@@ -71,6 +73,9 @@ func Rewrap(ctx context.Context, dst io.Writer, src io.Reader, identities []keyp
 // commitment must match the data key, so that the new header is never
 // made for a payload that does not belong to h.
 func RewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, identities []keyprovider.Unwrapper, opts *RewrapOptions) (*envelope.Header, error) {
+	if opts == nil {
+		opts = &RewrapOptions{}
+	}
 	dk, from, err := h.UnwrapDataKey(ctx, identities)
 	if err != nil {
 		return nil, err
