@@ -144,6 +144,13 @@ func migrateTo(ctx context.Context, out io.Writer, in io.Reader, pass []byte, kd
 func migrateInPlace(ctx context.Context, ios *IOStreams, path string, fn func(io.Reader, io.Writer) error) error {
 	path = inPlaceTarget(path)
 	orig := path + ".orig"
+	// The input is checked first, so that a missing file or a directory is
+	// reported as such, not as a failure to link orig.
+	in, err := openInput(ios, path)
+	if err != nil {
+		return err
+	}
+	in.Close()
 	// Before orig is linked: that link is ours, and one an interrupted run
 	// left is reused.
 	if err := checkSingleLink(path, orig); err != nil {
@@ -176,8 +183,9 @@ func keepOriginal(path, orig string) error {
 	case errors.Is(err, fs.ErrExist) && sameFile(path, orig):
 		return nil
 	case errors.Is(err, fs.ErrExist):
-		return usageErrorf("move it away, or migrate with -o OUT",
-			"%s exists: migrate --in-place keeps the original there", orig)
+		// Exit 1, like any output that exists: the command line was right.
+		return withHint(fmt.Errorf("%s exists: migrate --in-place keeps the original there", orig),
+			"move it away, or migrate with -o OUT")
 	}
 	return fmt.Errorf("failed to keep the original as %s: %w", orig, err)
 }
