@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
@@ -177,7 +178,7 @@ func writeKeyFile(path string, data []byte, force bool) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".envseal-key-*")
 	if err != nil {
-		return fmt.Errorf("failed to create key file: %w", err)
+		return fmt.Errorf("failed to create key file: %w", namePath(path, err))
 	}
 	// CreateTemp makes the file 0600 whatever the umask; say so anyway,
 	// since a key file must never be readable by others.
@@ -202,15 +203,18 @@ func writeKeyFile(path string, data []byte, force bool) error {
 // a rename would replace it.
 func moveIntoPlace(tmp, path string, force bool) error {
 	if force {
-		return os.Rename(tmp, path)
+		// rename(2) onto a directory says "file exists", which with
+		// --force given would read as nonsense.
+		if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+			return &fs.PathError{Op: "open", Path: path, Err: syscall.EISDIR}
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return namePath(path, err)
+		}
+		return nil
 	}
 	if err := os.Link(tmp, path); err != nil {
-		// Name path, not the temp file, in "file exists".
-		var le *os.LinkError
-		if errors.As(err, &le) {
-			return &fs.PathError{Op: "create", Path: path, Err: le.Err}
-		}
-		return err
+		return namePath(path, err)
 	}
 	// The key is in place: a temp name that cannot be dropped is harmless
 	// (hidden, never read) and no reason to report failure.
@@ -242,4 +246,19 @@ func writeSync(f *os.File, data []byte, name string) error {
 		return fmt.Errorf("failed to write key file: %w", err)
 	}
 	return nil
+}
+
+// namePath makes err from a temp file's creation, link or rename name the
+// key file the user asked for (open PATH: file exists), not the temp file
+// they never heard of.
+func namePath(path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return &fs.PathError{Op: "open", Path: path, Err: pe.Err}
+	case errors.As(err, &le):
+		return &fs.PathError{Op: "open", Path: path, Err: le.Err}
+	}
+	return err
 }

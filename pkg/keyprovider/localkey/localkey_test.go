@@ -161,3 +161,30 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestGenerateErrorsNameThePath: the temp file that Generate writes first
+// is an implementation detail; errors name the key file asked for.
+func TestGenerateErrorsNameThePath(t *testing.T) {
+	dir := t.TempDir()
+	exists := filepath.Join(dir, "exists.key")
+	if _, err := localkey.Generate(exists, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, path string
+		force      bool
+		want       string
+	}{
+		{"missing dir", filepath.Join(dir, "nope", "k"), false, "open " + filepath.Join(dir, "nope", "k") + ": no such file or directory"},
+		{"exists", exists, false, "open " + exists + ": file exists"},
+		{"directory", dir, false, "open " + dir + ": file exists"},
+		{"directory with force", dir, true, "open " + dir + ": is a directory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := localkey.Generate(tt.path, tt.force)
+			if err == nil || !strings.HasSuffix(err.Error(), tt.want) || strings.Contains(err.Error(), ".envseal-key-") {
+				t.Fatalf("Generate(%s) = %v, want an error ending %q", tt.path, err, tt.want)
+			}
+		})
+	}
+}
