@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 
+	"github.com/envseal/envseal/internal/term"
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
@@ -16,9 +17,11 @@ func backendHint(err error) string {
 	return keyprovider.Hint(err)
 }
 
-// Cleanup releases what backends hold for the whole run (HSM sessions and
+// Cleanup puts back a terminal a PIN prompt left without echo, and
+// releases what backends hold for the whole run (HSM sessions and
 // logins). main defers it.
 func Cleanup() {
+	term.RestoreTerminal()
 	if abandoned.Load() {
 		return // a stuck command may hold a session: the exit releases it
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 
 	xterm "golang.org/x/term"
 )
@@ -40,10 +41,43 @@ func ReadSecret(open func() (*os.File, error), prompt string) ([]byte, error) {
 		return nil, ErrNoTerminal
 	}
 	fmt.Fprintf(tty, "%s: ", strings.TrimSuffix(strings.TrimSpace(prompt), ":"))
-	secret, err := xterm.ReadPassword(int(tty.Fd()))
+	fd := int(tty.Fd())
+	if st, err := xterm.GetState(fd); err == nil {
+		prompting.set(fd, st)
+		defer prompting.set(0, nil)
+	}
+	secret, err := xterm.ReadPassword(fd)
 	fmt.Fprintln(tty)
 	if err != nil {
 		return nil, fmt.Errorf("failed to read from the terminal: %w", err)
 	}
 	return secret, nil
+}
+
+// prompting is the terminal a ReadSecret is blocked on, with its state
+// from before echo was turned off.
+var prompting echoState
+
+type echoState struct {
+	mu    sync.Mutex
+	fd    int
+	state *xterm.State
+}
+
+func (e *echoState) set(fd int, st *xterm.State) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.fd, e.state = fd, st
+}
+
+// RestoreTerminal puts back the terminal state a ReadSecret that is still
+// waiting changed. A signal ends envseal without waiting for the prompt to
+// return (it may never), and the user's shell must not be left without
+// echo.
+func RestoreTerminal() {
+	prompting.mu.Lock()
+	defer prompting.mu.Unlock()
+	if prompting.state != nil {
+		_ = xterm.Restore(prompting.fd, prompting.state) // best effort on the way out
+	}
 }
