@@ -16,6 +16,7 @@ type ExecOptions struct {
 	Context  []string
 	EnvFiles []string
 	Files    []string // NAME=FILE.sealed
+	AllowEnv []string // denied variables a sealed file may set anyway
 	Command  []string
 }
 
@@ -49,7 +50,14 @@ The dotenv files are parsed strictly: KEY=VALUE lines, # comments, optional
 "export ", 'single' or "double" quotes (escapes \n \r \t \" \\), no $VAR
 expansion. Lines that dotenv parsers read differently (KEY = v, an unquoted
 value with " #" or surrounding spaces) are refused with their line number.
-envseal never prints a value.`,
+envseal never prints a value.
+
+A sealed file may not set a variable that makes the loader, a shell or an
+interpreter run code (LD_PRELOAD, PATH, BASH_ENV, NODE_OPTIONS, PYTHON*,
+GIT_*, ...; the list is in docs/security.md): anyone who can seal to the
+key could otherwise run code in the job. exec refuses such a file (exit 1)
+before CMD starts, unless --allow-env NAME allows that variable. The
+inherited environment is not checked.`,
 		Example: `  envseal exec --key awskms:///alias/ci --env-file prod.env.sealed -- ./deploy.sh
 
   # a credentials file for a tool that wants a path
@@ -77,6 +85,7 @@ envseal never prints a value.`,
 	f.StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` to try (repeatable; default $ENVSEAL_KEY)")
 	f.StringArrayVarP(&opts.Context, "context", "c", nil, "require encryption context `key=value` in every file (repeatable)")
 	f.StringArrayVarP(&opts.EnvFiles, "env-file", "e", nil, "sealed dotenv `FILE` whose variables CMD gets (repeatable)")
+	f.StringArrayVar(&opts.AllowEnv, "allow-env", nil, "let sealed files set the loader or interpreter variable `NAME` (repeatable)")
 	f.StringArrayVar(&opts.Files, "file", nil, "`NAME=FILE.sealed`: decrypt to a private temp file, set $NAME to its path (repeatable)")
 	return cmd
 }
@@ -90,6 +99,10 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return err
 	}
+	allowed, err := parseAllowEnv(opts.AllowEnv)
+	if err != nil {
+		return err
+	}
 	if len(opts.EnvFiles) == 0 && len(files) == 0 {
 		return usageErrorf("pass --env-file FILE.sealed or --file NAME=FILE.sealed", "exec has no sealed file to open")
 	}
@@ -97,7 +110,7 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return err
 	}
-	vars, err := loadEnvFiles(ctx, opts.IO, opts.EnvFiles, ids, required)
+	vars, err := loadEnvFiles(ctx, opts.IO, opts.EnvFiles, ids, required, allowed)
 	if err != nil {
 		return err
 	}
