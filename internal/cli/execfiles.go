@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/envseal/envseal/internal/secretdir"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -17,9 +18,22 @@ type secretFiles struct {
 	vars []string       // NAME=PATH for the child
 }
 
+// liveSecretDir is the --file directory of the running exec, if any: when
+// a signal stops a run stuck decrypting into it (reading a pipe that
+// stalls), Execute returns without waiting for exec, and removes it.
+var liveSecretDir atomic.Pointer[secretdir.Dir]
+
+// removeLiveSecretDir removes the running exec's directory, if any.
+func removeLiveSecretDir() {
+	if d := liveSecretDir.Swap(nil); d != nil {
+		d.Remove()
+	}
+}
+
 // remove deletes the directory and what is in it.
 func (s *secretFiles) remove() {
 	if s.dir != nil {
+		liveSecretDir.CompareAndSwap(s.dir, nil)
 		s.dir.Remove()
 	}
 }
@@ -47,6 +61,7 @@ func writeSecretFiles(ctx context.Context, ios *IOStreams, files []fileFlag, ids
 	if s.dir, err = secretdir.New(); err != nil {
 		return nil, fmt.Errorf("failed to create a private temp directory: %w", err)
 	}
+	liveSecretDir.Store(s.dir)
 	for i, f := range files {
 		if err := decryptToFile(ctx, ios, f.path, s.dir, names[i], ids, required); err != nil {
 			s.remove()

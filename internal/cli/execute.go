@@ -28,7 +28,8 @@ type cancelKey struct{}
 // normally returns at once with its temp output removed; if it is stuck in
 // a read or write it cannot leave, Execute discards every temp output
 // itself after stopGrace and returns, and the stuck goroutine ends with the
-// process. Either way no partial output file is left.
+// process. Either way no partial output file is left, and no exec --file
+// directory.
 func Execute(ctx context.Context, root *cobra.Command) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -51,6 +52,7 @@ func Execute(ctx context.Context, root *cobra.Command) error {
 	case <-time.After(stopGrace):
 	}
 	outputs.Load().Stop()
+	removeLiveSecretDir()
 	abandoned.Store(true)
 	return stopReason(ctx, ErrInterrupted)
 }
