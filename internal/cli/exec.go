@@ -17,6 +17,7 @@ type ExecOptions struct {
 	EnvFiles []string
 	Files    []string // NAME=FILE.sealed
 	AllowEnv []string // denied variables a sealed file may set anyway
+	KeepEnv  []string // envseal secrets the command inherits anyway
 	Command  []string
 }
 
@@ -57,7 +58,9 @@ interpreter run code (LD_PRELOAD, PATH, BASH_ENV, NODE_OPTIONS, PYTHON*,
 GIT_*, ...; the list is in docs/security.md): anyone who can seal to the
 key could otherwise run code in the job. exec refuses such a file (exit 1)
 before CMD starts, unless --allow-env NAME allows that variable. The
-inherited environment is not checked.`,
+inherited environment is not checked, but envseal's own secrets are taken
+out of it: $ENVSEAL_PKCS11_PIN, and $ENVSEAL_KEY when it holds a
+pin-value. --keep-env NAME passes one on, for a CMD that runs envseal.`,
 		Example: `  envseal exec --key awskms:///alias/ci --env-file prod.env.sealed -- ./deploy.sh
 
   # a credentials file for a tool that wants a path
@@ -86,6 +89,7 @@ inherited environment is not checked.`,
 	f.StringArrayVarP(&opts.Context, "context", "c", nil, "require encryption context `key=value` in every file (repeatable)")
 	f.StringArrayVarP(&opts.EnvFiles, "env-file", "e", nil, "sealed dotenv `FILE` whose variables CMD gets (repeatable)")
 	f.StringArrayVar(&opts.AllowEnv, "allow-env", nil, "let sealed files set the loader or interpreter variable `NAME` (repeatable)")
+	f.StringArrayVar(&opts.KeepEnv, "keep-env", nil, "pass envseal's own secret variable `NAME` on to CMD (repeatable)")
 	f.StringArrayVar(&opts.Files, "file", nil, "`NAME=FILE.sealed`: decrypt to a private temp file, set $NAME to its path (repeatable)")
 	return cmd
 }
@@ -99,7 +103,11 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return err
 	}
-	allowed, err := parseAllowEnv(opts.AllowEnv)
+	allowed, err := parseEnvNames("--allow-env", opts.AllowEnv)
+	if err != nil {
+		return err
+	}
+	keep, err := parseEnvNames("--keep-env", opts.KeepEnv)
 	if err != nil {
 		return err
 	}
@@ -119,7 +127,7 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 		return err
 	}
 	defer dir.remove()
-	env := append(os.Environ(), vars...)
+	env := append(childEnv(os.Environ(), keep), vars...)
 	env = append(env, dir.vars...)
 	return runChild(ctx, opts.IO, opts.Command, env, dir.inherit())
 }

@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"strings"
+
+	"github.com/envseal/envseal/pkg/keyprovider/pkcs11"
 )
 
 // deniedEnv are the variables a sealed dotenv file may not set unless
@@ -58,14 +60,45 @@ func checkEnvPolicy(keys []string, allowed map[string]bool) error {
 	return nil
 }
 
-// parseAllowEnv checks the --allow-env names.
-func parseAllowEnv(names []string) (map[string]bool, error) {
-	allowed := make(map[string]bool, len(names))
+// envsealSecret reports whether the inherited variable kv (NAME=VALUE)
+// holds one of envseal's own secrets, which the command has no need for:
+// a PKCS#11 PIN, or a key URI with a pin-value in it. Other ENVSEAL_*
+// variables (a module path, a key URI naming a file, a KMS key or a
+// pin-source) say where a secret is, not what it is, and a command that
+// runs envseal itself may need them.
+func envsealSecret(kv string) bool {
+	name, value, _ := strings.Cut(kv, "=")
+	switch name {
+	case pkcs11.EnvPIN:
+		return true
+	case envKey:
+		return strings.Contains(value, "pin-value=")
+	}
+	return false
+}
+
+// childEnv is the inherited environment minus envseal's own secrets,
+// except those named by --keep-env.
+func childEnv(inherited []string, keep map[string]bool) []string {
+	env := make([]string, 0, len(inherited))
+	for _, kv := range inherited {
+		name, _, _ := strings.Cut(kv, "=")
+		if envsealSecret(kv) && !keep[name] {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// parseEnvNames checks the names given to flag (--allow-env, --keep-env).
+func parseEnvNames(flag string, names []string) (map[string]bool, error) {
+	set := make(map[string]bool, len(names))
 	for _, n := range names {
 		if !validEnvName(n) {
-			return nil, usageErrorf("write it as --allow-env NAME, NAME a variable name", "invalid --allow-env %q", n)
+			return nil, usageErrorf("write it as "+flag+" NAME, NAME a variable name", "invalid %s %q", flag, n)
 		}
-		allowed[n] = true
+		set[n] = true
 	}
-	return allowed, nil
+	return set, nil
 }
