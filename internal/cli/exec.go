@@ -46,6 +46,8 @@ Every file is opened and authenticated before CMD starts, and every
 when CMD was killed by signal N); SIGINT, SIGTERM and SIGHUP are forwarded
 to CMD. Before CMD runs, envseal fails as other commands do (1, or 2 for
 usage); 127 means CMD was not found, 126 that it could not be started.
+If the --file directory cannot be removed afterwards, envseal names it on
+stderr and exits 1 when CMD exited 0 (CMD's status otherwise).
 
 The dotenv files are parsed strictly: KEY=VALUE lines, # comments, optional
 "export ", 'single' or "double" quotes (escapes \n \r \t \" \\), no $VAR
@@ -126,10 +128,10 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return err
 	}
-	defer dir.remove()
 	env := append(childEnv(os.Environ(), keep), vars...)
 	env = append(env, dir.vars...)
-	return runChild(ctx, opts.IO, opts.Command, env, dir.inherit())
+	err = runChild(ctx, opts.IO, opts.Command, env, dir.inherit())
+	return dir.removeAfter(opts.IO, err)
 }
 
 func execIdentities(ctx context.Context, opts *ExecOptions) ([]keyprovider.Unwrapper, error) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,18 +25,37 @@ type secretFiles struct {
 var liveSecretDir atomic.Pointer[secretdir.Dir]
 
 // removeLiveSecretDir removes the running exec's directory, if any.
-func removeLiveSecretDir() {
+func removeLiveSecretDir() error {
 	if d := liveSecretDir.Swap(nil); d != nil {
-		d.Remove()
+		return d.Remove()
 	}
+	return nil
 }
 
 // remove deletes the directory and what is in it.
-func (s *secretFiles) remove() {
-	if s.dir != nil {
-		liveSecretDir.CompareAndSwap(s.dir, nil)
-		s.dir.Remove()
+func (s *secretFiles) remove() error {
+	if s.dir == nil {
+		return nil
 	}
+	liveSecretDir.CompareAndSwap(s.dir, nil)
+	return s.dir.Remove()
+}
+
+// removeAfter removes the directory once the command is done, and
+// combines its result with the command's, runErr. A directory that could
+// not be removed may still hold plaintext: that is never a success. If the
+// command succeeded, that is the error (exit 1); if not, its status is
+// kept, and the failure is printed as a warning.
+func (s *secretFiles) removeAfter(ios *IOStreams, runErr error) error {
+	err := s.remove()
+	switch {
+	case err == nil:
+		return runErr
+	case runErr == nil:
+		return withHint(err, "delete the directory by hand: it may hold plaintext")
+	}
+	fmt.Fprintf(ios.ErrOut, "envseal: warning: %s; it may hold plaintext\n", oneLine(err.Error()))
+	return runErr
 }
 
 // inherit returns the files the command inherits (see secretdir.Dir.Inherit).
@@ -64,8 +84,7 @@ func writeSecretFiles(ctx context.Context, ios *IOStreams, files []fileFlag, ids
 	liveSecretDir.Store(s.dir)
 	for i, f := range files {
 		if err := decryptToFile(ctx, ios, f.path, s.dir, names[i], ids, required); err != nil {
-			s.remove()
-			return nil, fmt.Errorf("--file %s: %w", f.name, err)
+			return nil, errors.Join(fmt.Errorf("--file %s: %w", f.name, err), s.remove())
 		}
 		s.vars = append(s.vars, f.name+"="+filepath.Join(s.dir.Path, names[i]))
 	}

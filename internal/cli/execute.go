@@ -52,9 +52,12 @@ func Execute(ctx context.Context, root *cobra.Command) error {
 	case <-time.After(stopGrace):
 	}
 	outputs.Load().Stop()
-	removeLiveSecretDir()
 	abandoned.Store(true)
-	return stopReason(ctx, ErrInterrupted)
+	err := stopReason(ctx, ErrInterrupted)
+	if rerr := removeLiveSecretDir(); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
 }
 
 // stopReason replaces the error of a command that was stopped by the

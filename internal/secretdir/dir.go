@@ -12,6 +12,7 @@ package secretdir
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -69,18 +70,24 @@ func (d *Dir) Create(name string) (*os.File, error) {
 }
 
 // Remove deletes the directory and what is in it, and releases its lock.
-// It is safe to call more than once, and from any goroutine.
-func (d *Dir) Remove() {
+// It is safe to call more than once, and from any goroutine; only the
+// first call does anything. An error means files, perhaps plaintext, may
+// be left in the directory.
+func (d *Dir) Remove() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.removed {
-		return
+		return nil
 	}
 	d.removed = true
-	os.RemoveAll(d.Path)
+	err := os.RemoveAll(d.Path)
 	if d.lock != nil {
 		d.lock.Close()
 	}
+	if err != nil {
+		return fmt.Errorf("failed to remove %s: %w", d.Path, err)
+	}
+	return nil
 }
 
 // Inherit returns the files the child must inherit: the directory's lock,
