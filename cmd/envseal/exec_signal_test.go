@@ -209,3 +209,76 @@ func pidNamespace(t *testing.T) string {
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(ns, "pid:["), "]")
 }
+
+// TestExecSignalWhileFileStreams stops envseal exec while a --file input
+// is still coming in from a pipe that stalls: the command never started,
+// and the secret directory, with the plaintext written so far, must be
+// gone by the time envseal has exited.
+func TestExecSignalWhileFileStreams(t *testing.T) {
+	dir := t.TempDir()
+	tmp := t.TempDir()
+	mustRun(t, dir, "keygen", "-o", "k.key")
+	writeFile(t, filepath.Join(dir, "big"), bytes.Repeat([]byte("secret-credentials-value\n"), 1<<16))
+	mustRun(t, dir, "seal", "-k", "file:k.key", "-o", "big.sealed", "big")
+	sealed := readFile(t, filepath.Join(dir, "big.sealed"))
+	fifo := filepath.Join(dir, "creds.sealed")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "sh", "-c", "echo RAN")
+			cmd.Env = append(cmd.Env, "TMPDIR="+tmp)
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close() // held open: envseal's read stalls
+			if _, err := w.Write(sealed[:len(sealed)/4]); err != nil {
+				t.Fatal(err)
+			}
+			secretDir := waitForPlaintext(t, tmp)
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			r := waitExit(t, cmd, &out, &errb)
+			if r.code != 130 {
+				t.Errorf("exit %d, want 130; stderr %q", r.code, r.stderr)
+			}
+			if bytes.Contains(r.stdout, []byte("RAN")) {
+				t.Error("the command ran")
+			}
+			if _, err := os.Stat(secretDir); !os.IsNotExist(err) {
+				t.Errorf("the secret directory is still there after envseal exited: %v", err)
+			}
+		})
+	}
+}
+
+// waitForPlaintext waits until an exec directory in tmp holds some
+// plaintext that has stopped growing (envseal is blocked on the pipe, not
+// between two reads), and returns the directory.
+func waitForPlaintext(t *testing.T, tmp string) string {
+	t.Helper()
+	var last int64
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		files, _ := filepath.Glob(filepath.Join(tmp, "envseal-exec-*", "*"))
+		if len(files) != 1 {
+			continue
+		}
+		fi, err := os.Stat(files[0])
+		if err == nil && fi.Size() > 0 && fi.Size() == last {
+			return filepath.Dir(files[0])
+		}
+		if err == nil {
+			last = fi.Size()
+		}
+	}
+	t.Fatal("no plaintext appeared")
+	return ""
+}

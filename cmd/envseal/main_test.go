@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,9 +25,11 @@ import (
 // The top-level test process also starts one local-kms for all scripts
 // (testkms); scripts get its address and fake credentials in Setup.
 func TestMain(m *testing.M) {
-	testscript.Main(withKMS{m}, map[string]func(){
+	cmds := map[string]func(){
 		"envseal": main,
-	})
+	}
+	maps.Copy(cmds, dumpableCmds)
+	testscript.Main(withKMS{m}, cmds)
 }
 
 type withKMS struct{ m *testing.M }

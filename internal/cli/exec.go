@@ -16,6 +16,8 @@ type ExecOptions struct {
 	Context  []string
 	EnvFiles []string
 	Files    []string // NAME=FILE.sealed
+	AllowEnv []string // denied variables a sealed file may set anyway
+	KeepEnv  []string // envseal secrets the command inherits anyway
 	Command  []string
 }
 
@@ -44,12 +46,23 @@ Every file is opened and authenticated before CMD starts, and every
 when CMD was killed by signal N); SIGINT, SIGTERM and SIGHUP are forwarded
 to CMD. Before CMD runs, envseal fails as other commands do (1, or 2 for
 usage); 127 means CMD was not found, 126 that it could not be started.
+If the --file directory cannot be removed afterwards, envseal names it on
+stderr and exits 1 when CMD exited 0 (CMD's status otherwise).
 
 The dotenv files are parsed strictly: KEY=VALUE lines, # comments, optional
 "export ", 'single' or "double" quotes (escapes \n \r \t \" \\), no $VAR
 expansion. Lines that dotenv parsers read differently (KEY = v, an unquoted
 value with " #" or surrounding spaces) are refused with their line number.
-envseal never prints a value.`,
+envseal never prints a value.
+
+A sealed file may not set a variable that makes the loader, a shell or an
+interpreter run code (LD_PRELOAD, PATH, BASH_ENV, NODE_OPTIONS, PYTHON*,
+GIT_*, ...; the list is in docs/security.md): anyone who can seal to the
+key could otherwise run code in the job. exec refuses such a file (exit 1)
+before CMD starts, unless --allow-env NAME allows that variable. The
+inherited environment is not checked, but envseal's own secrets are taken
+out of it: $ENVSEAL_PKCS11_PIN, and $ENVSEAL_KEY when it holds a
+pin-value. --keep-env NAME passes one on, for a CMD that runs envseal.`,
 		Example: `  envseal exec --key awskms:///alias/ci --env-file prod.env.sealed -- ./deploy.sh
 
   # a credentials file for a tool that wants a path
@@ -77,6 +90,8 @@ envseal never prints a value.`,
 	f.StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` to try (repeatable; default $ENVSEAL_KEY)")
 	f.StringArrayVarP(&opts.Context, "context", "c", nil, "require encryption context `key=value` in every file (repeatable)")
 	f.StringArrayVarP(&opts.EnvFiles, "env-file", "e", nil, "sealed dotenv `FILE` whose variables CMD gets (repeatable)")
+	f.StringArrayVar(&opts.AllowEnv, "allow-env", nil, "let sealed files set the loader or interpreter variable `NAME` (repeatable)")
+	f.StringArrayVar(&opts.KeepEnv, "keep-env", nil, "pass envseal's own secret variable `NAME` on to CMD (repeatable)")
 	f.StringArrayVar(&opts.Files, "file", nil, "`NAME=FILE.sealed`: decrypt to a private temp file, set $NAME to its path (repeatable)")
 	return cmd
 }
@@ -90,6 +105,14 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return err
 	}
+	allowed, err := parseEnvNames("--allow-env", opts.AllowEnv)
+	if err != nil {
+		return err
+	}
+	keep, err := parseEnvNames("--keep-env", opts.KeepEnv)
+	if err != nil {
+		return err
+	}
 	if len(opts.EnvFiles) == 0 && len(files) == 0 {
 		return usageErrorf("pass --env-file FILE.sealed or --file NAME=FILE.sealed", "exec has no sealed file to open")
 	}
@@ -97,7 +120,7 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return err
 	}
-	vars, err := loadEnvFiles(ctx, opts.IO, opts.EnvFiles, ids, required)
+	vars, err := loadEnvFiles(ctx, opts.IO, opts.EnvFiles, ids, required, allowed)
 	if err != nil {
 		return err
 	}
@@ -105,10 +128,10 @@ func execRun(ctx context.Context, opts *ExecOptions) error {
 	if err != nil {
 		return err
 	}
-	defer dir.remove()
-	env := append(os.Environ(), vars...)
+	env := append(childEnv(os.Environ(), keep), vars...)
 	env = append(env, dir.vars...)
-	return runChild(ctx, opts.IO, opts.Command, env, dir.inherit())
+	err = runChild(ctx, opts.IO, opts.Command, env, dir.inherit())
+	return dir.removeAfter(opts.IO, err)
 }
 
 func execIdentities(ctx context.Context, opts *ExecOptions) ([]keyprovider.Unwrapper, error) {

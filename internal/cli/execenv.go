@@ -18,12 +18,16 @@ var errEnvFileLarge = errors.New("the dotenv file is larger than 1 MiB")
 
 // loadEnvFiles opens each sealed dotenv file in memory and returns its
 // variables as KEY=VALUE, in order: a later file's value wins, as it does
-// in an exec.Cmd environment.
+// in an exec.Cmd environment. A file that sets a denied variable not in
+// allowed is refused (see checkEnvPolicy).
 func loadEnvFiles(ctx context.Context, ios *IOStreams, paths []string, ids []keyprovider.Unwrapper,
-	required map[string]string) ([]string, error) {
+	required map[string]string, allowed map[string]bool) ([]string, error) {
 	var env []string
 	for _, p := range paths {
 		vars, err := loadEnvFile(ctx, ios, p, ids, required)
+		if err == nil {
+			err = checkEnvPolicy(envKeys(vars), allowed)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("--env-file %s: %w", p, err)
 		}
@@ -32,6 +36,14 @@ func loadEnvFiles(ctx context.Context, ios *IOStreams, paths []string, ids []key
 		}
 	}
 	return env, nil
+}
+
+func envKeys(vars []dotenv.Var) []string {
+	keys := make([]string, len(vars))
+	for i, v := range vars {
+		keys[i] = v.Key
+	}
+	return keys
 }
 
 func loadEnvFile(ctx context.Context, ios *IOStreams, path string, ids []keyprovider.Unwrapper,

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/envseal/envseal/internal/secretdir"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -17,11 +19,43 @@ type secretFiles struct {
 	vars []string       // NAME=PATH for the child
 }
 
-// remove deletes the directory and what is in it.
-func (s *secretFiles) remove() {
-	if s.dir != nil {
-		s.dir.Remove()
+// liveSecretDir is the --file directory of the running exec, if any: when
+// a signal stops a run stuck decrypting into it (reading a pipe that
+// stalls), Execute returns without waiting for exec, and removes it.
+var liveSecretDir atomic.Pointer[secretdir.Dir]
+
+// removeLiveSecretDir removes the running exec's directory, if any.
+func removeLiveSecretDir() error {
+	if d := liveSecretDir.Swap(nil); d != nil {
+		return d.Remove()
 	}
+	return nil
+}
+
+// remove deletes the directory and what is in it.
+func (s *secretFiles) remove() error {
+	if s.dir == nil {
+		return nil
+	}
+	liveSecretDir.CompareAndSwap(s.dir, nil)
+	return s.dir.Remove()
+}
+
+// removeAfter removes the directory once the command is done, and
+// combines its result with the command's, runErr. A directory that could
+// not be removed may still hold plaintext: that is never a success. If the
+// command succeeded, that is the error (exit 1); if not, its status is
+// kept, and the failure is printed as a warning.
+func (s *secretFiles) removeAfter(ios *IOStreams, runErr error) error {
+	err := s.remove()
+	switch {
+	case err == nil:
+		return runErr
+	case runErr == nil:
+		return withHint(err, "delete the directory by hand: it may hold plaintext")
+	}
+	fmt.Fprintf(ios.ErrOut, "envseal: warning: %s; it may hold plaintext\n", oneLine(err.Error()))
+	return runErr
 }
 
 // inherit returns the files the command inherits (see secretdir.Dir.Inherit).
@@ -47,10 +81,10 @@ func writeSecretFiles(ctx context.Context, ios *IOStreams, files []fileFlag, ids
 	if s.dir, err = secretdir.New(); err != nil {
 		return nil, fmt.Errorf("failed to create a private temp directory: %w", err)
 	}
+	liveSecretDir.Store(s.dir)
 	for i, f := range files {
 		if err := decryptToFile(ctx, ios, f.path, s.dir, names[i], ids, required); err != nil {
-			s.remove()
-			return nil, fmt.Errorf("--file %s: %w", f.name, err)
+			return nil, errors.Join(fmt.Errorf("--file %s: %w", f.name, err), s.remove())
 		}
 		s.vars = append(s.vars, f.name+"="+filepath.Join(s.dir.Path, names[i]))
 	}

@@ -28,7 +28,8 @@ type cancelKey struct{}
 // normally returns at once with its temp output removed; if it is stuck in
 // a read or write it cannot leave, Execute discards every temp output
 // itself after stopGrace and returns, and the stuck goroutine ends with the
-// process. Either way no partial output file is left.
+// process. Either way no partial output file is left, and no exec --file
+// directory.
 func Execute(ctx context.Context, root *cobra.Command) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -52,7 +53,11 @@ func Execute(ctx context.Context, root *cobra.Command) error {
 	}
 	outputs.Load().Stop()
 	abandoned.Store(true)
-	return stopReason(ctx, ErrInterrupted)
+	err := stopReason(ctx, ErrInterrupted)
+	if rerr := removeLiveSecretDir(); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
 }
 
 // stopReason replaces the error of a command that was stopped by the

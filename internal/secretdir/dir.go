@@ -11,8 +11,11 @@
 package secretdir
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // Dir is one run's secret directory.
@@ -20,7 +23,15 @@ type Dir struct {
 	// Path is the directory.
 	Path string
 	lock *os.File // the directory, share-locked while in use, or nil
+
+	// mu orders Create and Remove: Remove may run from another goroutine
+	// while one is still decrypting into the directory (a signal stopped
+	// a run stuck on its input), and no file may appear after it.
+	mu      sync.Mutex
+	removed bool
 }
+
+var errRemoved = errors.New("the secret directory was removed")
 
 // New creates a fresh directory, first removing what killed runs left
 // where it goes.
@@ -50,15 +61,33 @@ func makeDir() (string, error) {
 // Create creates the file name in the directory, mode 0600 and
 // exclusively: a file that exists is an error, never reused.
 func (d *Dir) Create(name string) (*os.File, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.removed {
+		return nil, errRemoved
+	}
 	return os.OpenFile(filepath.Join(d.Path, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 }
 
 // Remove deletes the directory and what is in it, and releases its lock.
-func (d *Dir) Remove() {
-	os.RemoveAll(d.Path)
+// It is safe to call more than once, and from any goroutine; only the
+// first call does anything. An error means files, perhaps plaintext, may
+// be left in the directory.
+func (d *Dir) Remove() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.removed {
+		return nil
+	}
+	d.removed = true
+	err := os.RemoveAll(d.Path)
 	if d.lock != nil {
 		d.lock.Close()
 	}
+	if err != nil {
+		return fmt.Errorf("failed to remove %s: %w", d.Path, err)
+	}
+	return nil
 }
 
 // Inherit returns the files the child must inherit: the directory's lock,
