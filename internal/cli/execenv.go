@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/envseal/envseal/internal/dotenv"
+	"github.com/envseal/envseal/internal/secretbuf"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
@@ -48,12 +49,15 @@ func envKeys(vars []dotenv.Var) []string {
 
 func loadEnvFile(ctx context.Context, ios *IOStreams, path string, ids []keyprovider.Unwrapper,
 	required map[string]string) ([]dotenv.Var, error) {
-	buf := &limitedBuffer{max: maxEnvFile}
-	defer buf.wipe()
+	// The plaintext is wiped after parsing; the copies in the child's
+	// environment are the child's, this only keeps envseal from holding
+	// more than it must.
+	buf := secretbuf.New(maxEnvFile, errEnvFileLarge)
+	defer buf.Wipe()
 	if err := openSealedTo(ctx, ios, path, ids, required, buf); err != nil {
 		return nil, err
 	}
-	return dotenv.Parse(buf.b)
+	return dotenv.Parse(buf.Bytes())
 }
 
 // openSealedTo decrypts the sealed file at path into w. Only authenticated
@@ -72,21 +76,3 @@ func openSealedTo(ctx context.Context, ios *IOStreams, path string, ids []keypro
 	_, err = io.Copy(w, r)
 	return err
 }
-
-// limitedBuffer holds a small plaintext in memory, refusing more than max.
-type limitedBuffer struct {
-	b   []byte
-	max int
-}
-
-func (l *limitedBuffer) Write(p []byte) (int, error) {
-	if len(l.b)+len(p) > l.max {
-		return 0, errEnvFileLarge
-	}
-	l.b = append(l.b, p...)
-	return len(p), nil
-}
-
-// wipe clears the plaintext. The copies in the child's environment are
-// the child's; this only keeps the parent from holding more than it must.
-func (l *limitedBuffer) wipe() { clear(l.b[:cap(l.b)]) }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"unicode/utf8"
+
+	"github.com/envseal/envseal/internal/secretbuf"
 )
 
 // textLimit bounds how much plaintext CopyText holds for a terminal.
@@ -21,49 +23,16 @@ var (
 // once the whole file has authenticated, and escape sequences in a
 // decrypted file must not be able to drive the user's terminal.
 func CopyText(w io.Writer, r io.Reader) error {
-	tb := &textBuffer{}
-	defer tb.release()
+	tb := secretbuf.New(textLimit, ErrTooLarge)
+	defer tb.Wipe()
 	if _, err := io.Copy(tb, r); err != nil {
 		return err
 	}
-	if !printable(tb.b) {
+	if !printable(tb.Bytes()) {
 		return ErrBinary
 	}
-	_, err := w.Write(tb.b)
+	_, err := w.Write(tb.Bytes())
 	return err
-}
-
-// textBuffer holds at most textLimit bytes of plaintext. It grows itself,
-// rather than through bytes.Buffer or append, so that every array it
-// leaves behind is wiped: the garbage collector would not.
-type textBuffer struct {
-	b []byte
-}
-
-func (t *textBuffer) Write(p []byte) (int, error) {
-	if len(t.b)+len(p) > textLimit {
-		return 0, ErrTooLarge
-	}
-	if len(t.b)+len(p) > cap(t.b) {
-		t.grow(len(t.b) + len(p))
-	}
-	t.b = append(t.b, p...)
-	return len(p), nil
-}
-
-// grow moves the contents to an array of at least n bytes and wipes the
-// old one.
-func (t *textBuffer) grow(n int) {
-	nb := make([]byte, len(t.b), min(max(n, 2*cap(t.b), 512), textLimit))
-	copy(nb, t.b)
-	clear(t.b[:cap(t.b)])
-	t.b = nb
-}
-
-// release wipes the plaintext, up to the capacity, and empties the buffer.
-func (t *textBuffer) release() {
-	clear(t.b[:cap(t.b)])
-	t.b = nil
 }
 
 // printable accepts UTF-8 text with tabs and line breaks, and nothing

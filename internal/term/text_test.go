@@ -62,40 +62,6 @@ func TestCopyTextWipes(t *testing.T) {
 	}
 }
 
-// Growing the buffer wipes the array it leaves behind, and release wipes
-// the last one, so no copy of the plaintext outlives the call.
-func TestTextBufferWipesOnGrowAndRelease(t *testing.T) {
-	var tb textBuffer
-	if _, err := tb.Write([]byte("SECRET=hunter2\n")); err != nil {
-		t.Fatal(err)
-	}
-	old := tb.b[:cap(tb.b)]
-	if _, err := tb.Write(bytes.Repeat([]byte("x"), 4*cap(old))); err != nil {
-		t.Fatal(err)
-	}
-	if !allZero(old) {
-		t.Errorf("the array left by growth still holds %q", old)
-	}
-	last := tb.b[:cap(tb.b)]
-	tb.release()
-	if !allZero(last) || len(tb.b) != 0 {
-		t.Errorf("release left the plaintext in the buffer")
-	}
-	// A refused write (binary data is only detected at the end, but the
-	// size limit is not) must not keep what came before either.
-	if _, err := tb.Write([]byte("SECRET")); err != nil {
-		t.Fatal(err)
-	}
-	held := tb.b[:cap(tb.b)]
-	if _, err := tb.Write(make([]byte, textLimit)); !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("err = %v, want ErrTooLarge", err)
-	}
-	tb.release()
-	if !allZero(held) {
-		t.Errorf("release after an error left the plaintext in the buffer")
-	}
-}
-
 func allZero(b []byte) bool {
 	for _, c := range b {
 		if c != 0 {
