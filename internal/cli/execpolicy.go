@@ -2,9 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/envseal/envseal/pkg/keyprovider/pkcs11"
+	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
 // deniedEnv are the variables a sealed dotenv file may not set unless
@@ -62,19 +63,17 @@ func checkEnvPolicy(keys []string, allowed map[string]bool) error {
 
 // envsealSecret reports whether the inherited variable kv (NAME=VALUE)
 // holds one of envseal's own secrets, which the command has no need for:
-// a PKCS#11 PIN, or a key URI with a pin-value in it. Other ENVSEAL_*
+// a backend's secret variable (a PKCS#11 PIN: keyprovider.SecretEnv), or
+// a key URI with a pin-value in it. Other ENVSEAL_*
 // variables (a module path, a key URI naming a file, a KMS key or a
 // pin-source) say where a secret is, not what it is, and a command that
 // runs envseal itself may need them.
 func envsealSecret(kv string) bool {
 	name, value, _ := strings.Cut(kv, "=")
-	switch name {
-	case pkcs11.EnvPIN:
-		return true
-	case envKey:
+	if name == envKey {
 		return strings.Contains(value, "pin-value=")
 	}
-	return false
+	return slices.Contains(keyprovider.SecretEnv(), name)
 }
 
 // childEnv is the inherited environment minus envseal's own secrets,

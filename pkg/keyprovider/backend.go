@@ -60,6 +60,11 @@ type Backend struct {
 	// not empty, limits it to those key ids.
 	Discover func(ctx context.Context, opts *Options, allow []string) (Unwrapper, error)
 
+	// SecretEnv names the environment variables that hold the backend's
+	// secrets (a PIN). envseal exec keeps them from the command it runs,
+	// which has no need for them.
+	SecretEnv []string
+
 	// RewrapFallback classifies an error of this backend's Rewrap: when
 	// rewrap should wrap the data key afresh instead (the service allows
 	// encrypting but not re-encrypting), it returns the warning to print,

@@ -3,6 +3,7 @@ package keyprovider_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,8 +28,9 @@ func TestRegistryQueries(t *testing.T) {
 			}
 			return ""
 		},
-		Close:    func() error { closed++; return errMine },
-		Settings: []keyprovider.Setting{{Name: "regtest-setting", Usage: "u"}},
+		Close:     func() error { closed++; return errMine },
+		Settings:  []keyprovider.Setting{{Name: "regtest-setting", Usage: "u"}},
+		SecretEnv: []string{"REGTEST_PIN"},
 		RewrapFallback: func(err error) string {
 			if errors.Is(err, errMine) {
 				return "regtest fallback"
@@ -58,6 +60,9 @@ func TestRegistryQueries(t *testing.T) {
 	}
 	if !found {
 		t.Error("Settings does not list regtest-setting")
+	}
+	if !slices.Contains(keyprovider.SecretEnv(), "REGTEST_PIN") {
+		t.Errorf("SecretEnv = %q, without REGTEST_PIN", keyprovider.SecretEnv())
 	}
 }
 

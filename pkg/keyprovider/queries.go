@@ -30,6 +30,16 @@ func CloseAll() error {
 	return errors.Join(errs...)
 }
 
+// SecretEnv lists every backend's secret environment variables (see
+// Backend.SecretEnv).
+func SecretEnv() []string {
+	var names []string
+	for _, b := range Backends() {
+		names = append(names, b.SecretEnv...)
+	}
+	return names
+}
+
 // RewrapFallback returns the warning to print when err, from a Rewrap,
 // means the data key should be wrapped afresh instead, or "" when err is
 // a real failure (see Backend.RewrapFallback).

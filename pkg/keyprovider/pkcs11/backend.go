@@ -19,6 +19,8 @@ func init() {
 		Keygen:  keygen,
 		Hint:    Hint,
 		Close:   CloseAll,
+		// The PIN; a URI's pin-value is caught by exec itself.
+		SecretEnv: []string{EnvPIN},
 		Complete: keyprovider.Completion{
 			Prefixes: []string{"pkcs11:token="},
 			Values:   map[string][]string{"type": types},
