@@ -8,13 +8,9 @@
 // unwrap one of the stanzas.
 //
 // Keys come from backends, named by URI as on the command line. A backend is
-// registered by importing its package, as database/sql drivers are:
-//
-//	import (
-//		"github.com/envseal/envseal/pkg/envseal"
-//		_ "github.com/envseal/envseal/pkg/keyprovider/awskms"   // awskms:
-//		_ "github.com/envseal/envseal/pkg/keyprovider/localkey" // file:
-//	)
+// registered by a blank import of its package, as database/sql drivers
+// are: the packages under github.com/envseal/envseal/pkg/keyprovider are
+// awskms (awskms: URIs), localkey (file:) and pkcs11 (pkcs11:). Then:
 //
 //	k, err := envseal.Key(ctx, "awskms:///alias/Demo")
 //
