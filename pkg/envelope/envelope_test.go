@@ -124,11 +124,10 @@ func TestUnwrapDataKeyNamesStanza(t *testing.T) {
 	}
 }
 
-func TestStanzasChangeWithoutTouchingPayload(t *testing.T) {
-	// The payload key derivation covers only the fixed fields, so a header
-	// with other stanzas (re-MACed) must still open the same payload.
-	a, b := newKey(t, 1), newKey(t, 2)
-	file := sealtest.Seal(t, []byte("payload"), map[string]string{"x": "y"}, a)
+// rewrapInputs is what a rewrap of file from key a to key b starts from:
+// the parsed header, the data key, b's new stanza and the payload prefix.
+func rewrapInputs(t *testing.T, file []byte, a keyprovider.Unwrapper, b keyprovider.Wrapper) (*envelope.Header, []byte, *keyprovider.Stanza, []byte) {
+	t.Helper()
 	h, err := envelope.Parse(bytes.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +140,15 @@ func TestStanzasChangeWithoutTouchingPayload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prefix := file[h.Size() : h.Size()+envelope.PayloadPrefixSize]
+	return h, dk, s, file[h.Size() : h.Size()+envelope.PayloadPrefixSize]
+}
+
+func TestStanzasChangeWithoutTouchingPayload(t *testing.T) {
+	// The payload key derivation covers only the fixed fields, so a header
+	// with other stanzas (re-MACed) must still open the same payload.
+	a, b := newKey(t, 1), newKey(t, 2)
+	file := sealtest.Seal(t, []byte("payload"), map[string]string{"x": "y"}, a)
+	h, dk, s, prefix := rewrapInputs(t, file, a, b)
 	h2, err := envelope.Rewrap(h, dk, []*keyprovider.Stanza{s}, prefix)
 	if err != nil {
 		t.Fatal(err)
@@ -230,19 +237,7 @@ func TestRewrapChecksCommitment(t *testing.T) {
 	ctx := map[string]string{"x": "y"}
 	file := sealtest.Seal(t, []byte("payload"), ctx, a)
 	other := sealtest.Seal(t, []byte("another"), ctx, a)
-	h, err := envelope.Parse(bytes.NewReader(file))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dk, err := h.DataKey(context.Background(), []keyprovider.Unwrapper{a})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := b.Wrap(context.Background(), dk, h.Context)
-	if err != nil {
-		t.Fatal(err)
-	}
-	prefix := file[h.Size() : h.Size()+envelope.PayloadPrefixSize]
+	h, dk, s, prefix := rewrapInputs(t, file, a, b)
 	if _, err := envelope.Rewrap(h, dk, []*keyprovider.Stanza{s}, prefix); err != nil {
 		t.Fatalf("own payload: %v", err)
 	}
