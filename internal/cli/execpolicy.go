@@ -19,29 +19,43 @@ var deniedEnv = []string{
 	// dynamic loaders
 	"LD_*", "DYLD_*", "GCONV_PATH", "GLIBC_TUNABLES",
 	// shells, and what they run
-	"PATH", "ENV", "BASH_ENV", "BASH_FUNC_*", "SHELLOPTS", "BASHOPTS", "PS4",
-	"PROMPT_COMMAND", "SHELL", "EDITOR", "VISUAL", "PAGER",
-	"LESSOPEN", "LESSCLOSE", "SSH_ASKPASS", "SUDO_ASKPASS",
+	"PATH", "PATHEXT", "COMSPEC", "ENV", "BASH_ENV", "BASH_FUNC_*", "SHELLOPTS",
+	"BASHOPTS", "PS0", "PS1", "PS2", "PS4", "PROMPT_COMMAND", "SHELL",
+	"EDITOR", "VISUAL", "PAGER", "MANPAGER", "BROWSER", "LESSOPEN", "LESSCLOSE",
+	"SSH_ASKPASS", "SUDO_ASKPASS", "VIMINIT", "GVIMINIT", "EXINIT", "MYVIMRC",
 	// interpreters and runtimes
-	"NODE_OPTIONS", "NODE_PATH", "PYTHON*", "PERL5OPT", "PERL5LIB", "PERLLIB",
-	"PERL5DB", "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
-	"JDK_JAVA_OPTIONS", "CLASSPATH", "PHPRC", "PHP_INI_SCAN_DIR", "LUA_INIT*",
-	"LUA_PATH*", "LUA_CPATH*", "GOFLAGS", "RUSTC_WRAPPER", "NPM_CONFIG_*",
+	"NODE_OPTIONS", "NODE_PATH", "PYTHON*", "PIP_*", "PERL5OPT", "PERL5LIB",
+	"PERLLIB", "PERL5DB", "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS",
+	"_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTS", "MAVEN_OPTS",
+	"GRADLE_OPTS", "ANT_OPTS", "SBT_OPTS", "CLASSPATH", "ERL_AFLAGS",
+	"ERL_ZFLAGS", "ERL_FLAGS", "ERL_LIBS", "PHPRC", "PHP_INI_SCAN_DIR",
+	"LUA_INIT*", "LUA_PATH*", "LUA_CPATH*", "NPM_CONFIG_*",
+	// build tools and compilers: a command they name, or a flag that loads
+	// a plugin
+	"GOFLAGS", "GOTOOLCHAIN", "GOPROXY", "GOSUMDB", "GONOSUMDB", "GOPRIVATE",
+	"GONOPROXY", "GOINSECURE", "GOROOT", "GOPATH", "GOENV", "GOBIN", "CGO_*",
+	"RUSTC*", "RUSTFLAGS", "RUSTDOCFLAGS", "CARGO_*", "CC", "CXX", "CPP", "LD",
+	"CFLAGS", "CXXFLAGS", "CPPFLAGS", "LDFLAGS", "CMAKE_*", "CCACHE_*",
+	"MAKEFLAGS", "MFLAGS", "MAKEFILES", "TAR_OPTIONS",
 	// git runs commands named in many of its variables (GIT_SSH_COMMAND,
 	// GIT_ASKPASS, GIT_CONFIG_KEY_n, GIT_DIR's hooks, ...)
 	"GIT_*",
+	// envseal's own: a module to load, a key a nested envseal would use
+	"ENVSEAL_*",
 }
 
 // deniedEnvName reports whether a sealed file may set name only with
-// --allow-env. A prefix matches in any case, since some tools read their
-// variables so (npm_config_*); a full name matches exactly.
+// --allow-env. Names match in any case: Windows's environment ignores
+// case (Path is PATH there), and some tools read their variables in lower
+// case (npm_config_*). A name ending in * is a prefix.
 func deniedEnvName(name string) bool {
+	upper := strings.ToUpper(name)
 	for _, d := range deniedEnv {
 		if p, ok := strings.CutSuffix(d, "*"); ok {
-			if strings.HasPrefix(strings.ToUpper(name), p) {
+			if strings.HasPrefix(upper, p) {
 				return true
 			}
-		} else if name == d {
+		} else if upper == d {
 			return true
 		}
 	}
