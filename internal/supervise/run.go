@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -74,7 +75,13 @@ type Cmd struct {
 func Run(ctx context.Context, c *Cmd) (int, error) {
 	path, err := exec.LookPath(c.Argv[0])
 	if err != nil {
-		return 0, &StartError{Code: ExitNotFound, Err: fmt.Errorf("failed to run %s: %w", c.Argv[0], err)}
+		// As shells do: 127 when there is nothing by that name, 126 when
+		// there is but it cannot run (not executable, a directory).
+		code := ExitCannotRun
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+			code = ExitNotFound
+		}
+		return 0, &StartError{Code: code, Err: fmt.Errorf("failed to run %s: %w", c.Argv[0], err)}
 	}
 	cmd := &exec.Cmd{Path: path, Args: c.Argv, Env: c.Env, Stdin: c.Stdin, Stdout: c.Stdout, Stderr: c.Stderr,
 		ExtraFiles: c.ExtraFiles, SysProcAttr: childAttr()}
