@@ -9,13 +9,17 @@ import (
 )
 
 // clearedEnv lists variables that could point the SDK elsewhere (a real
-// profile, real credentials, another endpoint) and are removed.
+// profile, real credentials, another endpoint) or change how it builds its
+// HTTP client (a CA bundle: the SDK then configures one where it otherwise
+// leaves it to the defaults), and are removed, so that tests see what a
+// user's machine sees.
 var clearedEnv = []string{
 	"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
 	"AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 	"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME",
 	"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
 	"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
+	"AWS_CA_BUNDLE",
 }
 
 // Env returns the environment that points the AWS SDK (and the aws CLI) at

@@ -51,8 +51,14 @@ func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ..
 	if cfg.Credentials != nil {
 		cfg.Credentials = markedCredentials{cfg.Credentials}
 	}
-	if bc, ok := cfg.HTTPClient.(*awshttp.BuildableClient); ok {
-		cfg.HTTPClient = bc.WithTimeout(requestTimeout)
+	// LoadDefaultConfig leaves HTTPClient nil unless something (a CA
+	// bundle) configured it, and the SDK then builds its own, without the
+	// per-attempt bound.
+	switch hc := cfg.HTTPClient.(type) {
+	case nil:
+		cfg.HTTPClient = awshttp.NewBuildableClient().WithTimeout(requestTimeout)
+	case *awshttp.BuildableClient:
+		cfg.HTTPClient = hc.WithTimeout(requestTimeout)
 	}
 	region := pickRegion(cfg.Region, u, opts)
 	fns := []func(*kms.Options){func(o *kms.Options) {
