@@ -28,10 +28,15 @@ type module struct {
 }
 
 // loadModule returns the module at path, loading it on first use. The pool
-// lock must be held. Paths are resolved through symlinks so that two names
-// for one library share one initialisation.
+// lock must be held. Paths are resolved through symlinks, and made
+// absolute, so that two names for one library share one initialisation.
 func loadModule(path string) (*module, error) {
 	real, err := filepath.EvalSymlinks(path)
+	if err == nil {
+		// dlopen searches the library path for a name without a slash:
+		// a relative name must mean the file it names, nothing else.
+		real, err = filepath.Abs(real)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrModule, err)
 	}
