@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,6 +30,25 @@ func displayString(s string) string {
 		case r == '\\':
 			b.WriteString(`\\`)
 		case shows(r):
+			b.WriteRune(r)
+		case r > 0xffff:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
+
+// displayQuoted is strconv.Quote for a terminal: Quote escapes what Go
+// deems unprintable but leaves marks and blank letters as they are, so
+// those are escaped too (with Go's own \u syntax, so the quoting still
+// reads as one Go string).
+func displayQuoted(s string) string {
+	var b strings.Builder
+	for _, r := range strconv.Quote(s) {
+		switch {
+		case r < utf8.RuneSelf || shows(r):
 			b.WriteRune(r)
 		case r > 0xffff:
 			fmt.Fprintf(&b, `\U%08x`, r)

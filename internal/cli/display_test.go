@@ -24,3 +24,19 @@ func TestDisplayString(t *testing.T) {
 		}
 	}
 }
+
+func TestDisplayQuoted(t *testing.T) {
+	for in, want := range map[string]string{
+		"prod":          `"prod"`,
+		"pr\u3164od":    `"pr\u3164od"`,
+		"a\u0301":       `"a\u0301"`,
+		"rlo\u202e":     `"rlo\u202e"`,
+		`q"uote\`:       `"q\"uote\\"`,
+		"日本":            `"日本"`,
+		"tag\U000e0100": `"tag\U000e0100"`,
+	} {
+		if got := displayQuoted(in); got != want {
+			t.Errorf("displayQuoted(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
@@ -33,7 +34,7 @@ func explain(err error) (msg, hint string) {
 	case errors.As(err, &nm):
 		return msg, "it was sealed for: " + displayString(nm.Recipients()) + "; pass one of those keys with --key"
 	case errors.As(err, &ce):
-		return msg, "the file's context is: " + contextString(ce.FileContext)
+		return strings.Replace(msg, ce.Error(), contextMismatch(ce), 1), "the file's context is: " + contextString(ce.FileContext)
 	case errors.As(err, &uv):
 		return msg, "this file was written by a newer envseal; upgrade to open it"
 	case errors.As(err, &ch):
@@ -92,4 +93,14 @@ func contextString(c map[string]string) string {
 		b.WriteString(displayString(k) + "=" + displayString(c[k]))
 	}
 	return b.String()
+}
+
+// contextMismatch is ce's message with the file's value quoted for the
+// terminal: that value comes from the file.
+func contextMismatch(ce *envelope.ContextError) string {
+	if !ce.Present {
+		return ce.Error()
+	}
+	return fmt.Sprintf("context %s is %s in the file, not %s",
+		displayQuoted(ce.Key), displayQuoted(ce.Got), displayQuoted(ce.Want))
 }
