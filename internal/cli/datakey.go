@@ -143,7 +143,7 @@ func decryptBlob(ctx context.Context, ios *IOStreams, blob []byte, encCtx map[st
 // openKMSKey opens uri and insists that it names an AWS KMS key.
 func openKMSKey(ctx context.Context, ios *IOStreams, uri string) (*awskms.Key, error) {
 	if !strings.HasPrefix(uri, awskms.Scheme+":") {
-		return nil, usageErrorf("datakey works with AWS KMS keys: --key awskms:///alias/NAME",
+		return nil, usageErrorf("name an AWS KMS key, such as awskms:///alias/NAME",
 			"%s is not an AWS KMS key", keyprovider.Printable(uri))
 	}
 	return awskms.Open(ctx, uri, providerOptions(ios))

@@ -160,8 +160,9 @@ func migrateInPlace(ctx context.Context, ios *IOStreams, path string, fn func(io
 		return err
 	}
 	if err := replaceFile(ctx, ios, "migrating", path, fn); err != nil {
-		// The original is still at path, unless the failure came after the
-		// rename (a directory fsync): then orig is its only name.
+		// The link is dropped only while path still names the original:
+		// should a failure ever come after the rename, orig is then its
+		// only name and stays.
 		if sameFile(path, orig) {
 			os.Remove(orig)
 		}
