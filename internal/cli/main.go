@@ -20,7 +20,10 @@ func Main(version string) int {
 		// envseal as dumpable as before, which the user should know.
 		fmt.Fprintf(ios.ErrOut, "envseal: warning: %v\n", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (a closed terminal or SSH session) stops a run like SIGINT
+	// and SIGTERM do: outputs discarded, exec's secret files removed, a
+	// prompt's terminal restored. Uncaught, it would kill envseal outright.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	defer Cleanup()
 	err := Execute(ctx, NewCmdRoot(ios, version))
