@@ -16,3 +16,13 @@ type Completion struct {
 	// name: "spec" -> SYMMETRIC_DEFAULT, RSA_2048, ...
 	Values map[string][]string
 }
+
+// Strings converts a backend's typed names (key types, specs) to the
+// strings Completion.Values holds.
+func Strings[T ~string](names []T) []string {
+	s := make([]string, len(names))
+	for i, n := range names {
+		s[i] = string(n)
+	}
+	return s
+}

@@ -8,10 +8,7 @@ import (
 )
 
 func init() {
-	types := make([]string, 0, len(KeyTypes()))
-	for _, t := range KeyTypes() {
-		types = append(types, string(t))
-	}
+	types := keyprovider.Strings(KeyTypes())
 	keyprovider.Register(keyprovider.Backend{
 		Scheme: "file",
 		Open: func(_ context.Context, uri string, opts *keyprovider.Options) (keyprovider.Key, error) {
