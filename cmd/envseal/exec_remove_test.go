@@ -15,10 +15,7 @@ import (
 // the command left an undeletable file in it), envseal says so, naming the
 // directory, and does not exit 0: plaintext may be left on disk.
 func TestExecRemoveFails(t *testing.T) {
-	dir := t.TempDir()
-	mustRun(t, dir, "keygen", "-o", "k.key")
-	writeFile(t, filepath.Join(dir, "creds"), []byte("secret-credentials-value\n"))
-	mustRun(t, dir, "seal", "-k", "file:k.key", "-o", "creds.sealed", "creds")
+	dir := sealedCreds(t)
 	// As root only an immutable flag stops the removal; otherwise a
 	// directory without write permission does.
 	lock, unlock := "chmod 500", "chmod 700"

@@ -14,15 +14,23 @@ import (
 	"time"
 )
 
+// sealedCreds returns a directory with a key file k.key and creds.sealed,
+// a small secret file sealed to it, for exec's --file tests.
+func sealedCreds(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	mustRun(t, dir, "keygen", "-o", "k.key")
+	writeFile(t, filepath.Join(dir, "creds"), []byte("secret-credentials-value\n"))
+	mustRun(t, dir, "seal", "-k", "file:k.key", "-o", "creds.sealed", "creds")
+	return dir
+}
+
 // TestExecSignals sends SIGTERM or SIGINT to envseal exec while its child
 // runs with a --file secret: the signal reaches the child, envseal exits
 // with the child's status once the child is gone, and the secret file and
 // its directory are removed.
 func TestExecSignals(t *testing.T) {
-	dir := t.TempDir()
-	mustRun(t, dir, "keygen", "-o", "k.key")
-	writeFile(t, filepath.Join(dir, "creds"), []byte("secret-credentials-value\n"))
-	mustRun(t, dir, "seal", "-k", "file:k.key", "-o", "creds.sealed", "creds")
+	dir := sealedCreds(t)
 	cases := []struct {
 		name string
 		sig  syscall.Signal
@@ -102,11 +110,8 @@ func waitExit(t *testing.T, cmd *exec.Cmd, out, errb *bytes.Buffer) result {
 // directory, and nothing else: not a live run's, not another host's or pid
 // namespace's, not one of another mode.
 func TestExecSweepsKilledRuns(t *testing.T) {
-	dir := t.TempDir()
+	dir := sealedCreds(t)
 	tmp := t.TempDir()
-	mustRun(t, dir, "keygen", "-o", "k.key")
-	writeFile(t, filepath.Join(dir, "creds"), []byte("secret-credentials-value\n"))
-	mustRun(t, dir, "seal", "-k", "file:k.key", "-o", "creds.sealed", "creds")
 	exec := func() {
 		t.Helper()
 		cmd := envsealCmd(t, dir, "exec", "-k", "file:k.key", "--file", "CREDS=creds.sealed", "--", "true")
