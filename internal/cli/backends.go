@@ -8,4 +8,5 @@ import (
 	_ "github.com/envseal/envseal/pkg/keyprovider/awskms"
 	_ "github.com/envseal/envseal/pkg/keyprovider/localkey"
 	_ "github.com/envseal/envseal/pkg/keyprovider/pkcs11"
+	_ "github.com/envseal/envseal/pkg/keyprovider/pubfile"
 )

@@ -50,7 +50,7 @@ func TestFlagCompletion(t *testing.T) {
 		{[]string{"datakey", "--spec", ""}, []string{"AES_256", "AES_128"}, noFiles},
 		{[]string{"hash", "-a", "sha3"}, []string{"sha384", "sha3-256", "sha3-512"}, noFiles},
 		{[]string{"open", "--md", "md"}, []string{"md5"}, noFiles},
-		{[]string{"seal", "--key", ""}, []string{"file:", "awskms:///alias/", "pkcs11:token="}, noFilesNoSpace},
+		{[]string{"seal", "--key", ""}, []string{"file:", "pub:", "awskms:///alias/", "pkcs11:token="}, noFilesNoSpace},
 		{[]string{"seal", "--key", "aws"}, []string{"awskms:///alias/"}, noFilesNoSpace},
 		{[]string{"seal", "--key", "file:t"}, []string{"file:team.key"}, noFiles},
 		{[]string{"seal", "-k", "file:"}, []string{"file:keys/", "file:notes.txt", "file:team.key"}, noFilesNoSpace},

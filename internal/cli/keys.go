@@ -39,7 +39,8 @@ func providerOptions(ios *IOStreams) *keyprovider.Options {
 	return &o
 }
 
-// openKeys opens every URI with its backend.
+// openKeys opens every URI with its backend. A URI that names several
+// keys (a file of public keys) gives each of them, in order.
 func openKeys(ctx context.Context, uris []string, opts *keyprovider.Options) ([]keyprovider.Key, error) {
 	keys := make([]keyprovider.Key, 0, len(uris))
 	for _, u := range uris {
@@ -49,7 +50,7 @@ func openKeys(ctx context.Context, uris []string, opts *keyprovider.Options) ([]
 		}
 		keys = append(keys, k)
 	}
-	return keys, nil
+	return keyprovider.Expand(keys), nil
 }
 
 // openWrappers opens uris as recipients: keys that can seal.
@@ -87,7 +88,11 @@ func unwrappers(keys []keyprovider.Key) ([]keyprovider.Unwrapper, error) {
 	for _, k := range keys {
 		u, ok := k.(keyprovider.Unwrapper)
 		if !ok {
-			return nil, fmt.Errorf("key %s cannot open files: %w", k.URI(), keyprovider.ErrUnsupported)
+			err := fmt.Errorf("key %s cannot open files: %w", k.URI(), keyprovider.ErrUnsupported)
+			if _, seals := k.(keyprovider.Wrapper); seals {
+				return nil, withHint(err, "it is a public key, which only seals: open with the private key's URI")
+			}
+			return nil, err
 		}
 		us = append(us, u)
 	}

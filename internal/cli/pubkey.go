@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/envseal/envseal/internal/sign"
+	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/spf13/cobra"
 )
 
@@ -20,14 +23,22 @@ func NewCmdPubkey(ios *IOStreams, runF func(context.Context, *PubkeyOptions) err
 	opts := &PubkeyOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "pubkey --key URI [-o FILE]",
-		Short: "Print the public key of a signing key",
-		Long: `Print the public key of the signing key --key as a PEM SubjectPublicKeyInfo
-("PUBLIC KEY"), the format envseal verify --pubkey and openssl dgst -verify
-read. Export it once and verify anywhere, offline.
+		Short: "Export the public half of an encryption or signing key",
+		Long: `Export the public half of --key.
 
-For a file key it is the public half of the private key; for an AWS KMS key
-(usage SIGN_VERIFY) it is what GetPublicKey returns; for a PKCS#11 key it is
-read from the public key object that goes with it on the token.`,
+For an asymmetric encryption key (an AWS KMS RSA key of usage
+ENCRYPT_DECRYPT, an RSA key pair on a PKCS#11 token, an age or SSH key) it
+writes a public key file: text, safe to commit, that says what it is and
+holds what sealing needs (the key's id, the wrapping algorithm). Anyone can
+then seal to it with --key pub:FILE, offline, with no credentials and no
+PKCS#11 module. For an age key it is the recipient, as age-keygen -y prints
+it. Several exports concatenated are one file that seals to each of them.
+
+For a signing key it writes the PEM SubjectPublicKeyInfo ("PUBLIC KEY")
+that envseal verify --pubkey and openssl dgst -verify read: for a file key
+the public half of the private key, for an AWS KMS key (usage SIGN_VERIFY)
+what GetPublicKey returns, for a PKCS#11 key the public key object that goes
+with it on the token.`,
 		Example: `  envseal pubkey --key file:release.pem > release.pub.pem
   envseal verify --pubkey release.pub.pem --signature app.sig app`,
 		Args: maxArgs(0),
@@ -38,7 +49,7 @@ read from the public key object that goes with it on the token.`,
 			return pubkeyRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVarP(&opts.Key, "key", "k", "", "signing key `URI`")
+	cmd.Flags().StringVarP(&opts.Key, "key", "k", "", "encryption or signing key `URI`")
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	return cmd
@@ -48,13 +59,38 @@ func pubkeyRun(ctx context.Context, opts *PubkeyOptions) error {
 	if opts.Key == "" {
 		return usageErrorf("pass --key file:KEY.pem", "pubkey needs --key")
 	}
-	s, err := openSigner(ctx, opts.IO, opts.Key)
-	if err != nil {
-		return err
-	}
-	data, err := sign.MarshalPublicKey(s.Public())
+	data, err := exportPublic(ctx, opts)
 	if err != nil {
 		return err
 	}
 	return writeOutput(opts.IO, opts.Output, opts.Force, 0o644, data)
+}
+
+// exportPublic returns the public key file of an encryption key, or the
+// PEM public key of a signing key: a key that has no public half to seal
+// to is tried as a signing key.
+func exportPublic(ctx context.Context, opts *PubkeyOptions) ([]byte, error) {
+	k, err := keyprovider.Open(ctx, opts.Key, providerOptions(opts.IO))
+	if err != nil {
+		return nil, err
+	}
+	if pe, ok := k.(keyprovider.PublicExporter); ok {
+		pk, err := pe.ExportPublic(ctx)
+		if err == nil {
+			return keyprovider.MarshalPublic(pk)
+		}
+		if !errors.Is(err, keyprovider.ErrUnsupported) {
+			return nil, err
+		}
+	}
+	s, err := openSigner(ctx, opts.IO, opts.Key)
+	if err != nil {
+		if _, seals := k.(keyprovider.Wrapper); seals && errors.Is(err, keyprovider.ErrUnsupported) {
+			return nil, withHint(fmt.Errorf("key %s has no public half: it is a symmetric key: %w",
+				keyprovider.Printable(opts.Key), keyprovider.ErrUnsupported),
+				"pubkey exports asymmetric keys (KMS RSA ENCRYPT_DECRYPT or SIGN_VERIFY, token RSA, age, SSH, signing key files)")
+		}
+		return nil, err
+	}
+	return sign.MarshalPublicKey(s.Public())
 }

@@ -20,17 +20,36 @@ func Key(ctx context.Context, uri string) (keyprovider.Key, error) {
 	return keyprovider.Open(ctx, uri, nil)
 }
 
-// Recipient opens uri as a key that can seal.
+// Recipient opens uri as a key that can seal. A uri that names several
+// keys (a pub: file of many) is an error: use Recipients.
 func Recipient(ctx context.Context, uri string) (keyprovider.Wrapper, error) {
+	ws, err := Recipients(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	if len(ws) != 1 {
+		return nil, fmt.Errorf("key %s names %d recipients: use Recipients", keyprovider.Printable(uri), len(ws))
+	}
+	return ws[0], nil
+}
+
+// Recipients opens uri as the keys it names, all of which must seal: one
+// for most URIs, each entry of a public key file (pub:FILE).
+func Recipients(ctx context.Context, uri string) ([]keyprovider.Wrapper, error) {
 	k, err := Key(ctx, uri)
 	if err != nil {
 		return nil, err
 	}
-	w, ok := k.(keyprovider.Wrapper)
-	if !ok {
-		return nil, fmt.Errorf("key %s cannot seal: %w", k.URI(), keyprovider.ErrUnsupported)
+	keys := keyprovider.Expand([]keyprovider.Key{k})
+	ws := make([]keyprovider.Wrapper, 0, len(keys))
+	for _, k := range keys {
+		w, ok := k.(keyprovider.Wrapper)
+		if !ok {
+			return nil, fmt.Errorf("key %s cannot seal: %w", k.URI(), keyprovider.ErrUnsupported)
+		}
+		ws = append(ws, w)
 	}
-	return w, nil
+	return ws, nil
 }
 
 // Identity opens uri as a key that can open.

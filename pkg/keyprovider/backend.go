@@ -29,6 +29,21 @@ type Backend struct {
 	// Open opens the key named by a URI of this scheme.
 	Open OpenFunc
 
+	// Aliases are more schemes whose URIs Open also takes ("ssh" for a
+	// backend whose keys may be SSH key files).
+	Aliases []string
+
+	// Bare reports whether s, a key given with no scheme at all, is one
+	// of this backend's recipient strings ("age1..."). Such strings are
+	// recognised by their exact syntax, never guessed from a path; Open
+	// then receives s as it is.
+	Bare func(s string) bool
+
+	// Public makes a key that seals to an exported public key of this
+	// backend (see PublicKey and envseal pubkey) without contacting the
+	// backend: the stanza it writes is the one the key itself would.
+	Public func(pk *PublicKey, opts *Options) (Key, error)
+
 	// Example is a typical key URI ("awskms:///alias/NAME"), shown when a
 	// URI cannot be parsed.
 	Example string

@@ -23,8 +23,10 @@ func Register(b Backend) {
 	if b.Open == nil {
 		panic("keyprovider: backend without Open: " + b.Scheme)
 	}
-	if _, dup := registry[b.Scheme]; dup {
-		panic("keyprovider: scheme registered twice: " + b.Scheme)
+	for _, scheme := range append([]string{b.Scheme}, b.Aliases...) {
+		if _, dup := lookupLocked(scheme); dup {
+			panic("keyprovider: scheme registered twice: " + scheme)
+		}
 	}
 	for _, other := range registry {
 		for _, s := range other.Settings {
@@ -38,12 +40,37 @@ func Register(b Backend) {
 	registry[b.Scheme] = b
 }
 
-// Lookup returns the backend registered for scheme.
+// Lookup returns the backend registered for scheme, as its Scheme or one
+// of its Aliases.
 func Lookup(scheme string) (Backend, bool) {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
-	b, ok := registry[scheme]
-	return b, ok
+	return lookupLocked(scheme)
+}
+
+func lookupLocked(scheme string) (Backend, bool) {
+	if b, ok := registry[scheme]; ok {
+		return b, true
+	}
+	for _, b := range registry {
+		for _, a := range b.Aliases {
+			if a == scheme {
+				return b, true
+			}
+		}
+	}
+	return Backend{}, false
+}
+
+// bareBackend returns the backend whose recipient string s is (see
+// Backend.Bare).
+func bareBackend(s string) (Backend, bool) {
+	for _, b := range Backends() {
+		if b.Bare != nil && b.Bare(s) {
+			return b, true
+		}
+	}
+	return Backend{}, false
 }
 
 // Backends lists the registered backends, sorted by scheme, so that every
@@ -59,13 +86,14 @@ func Backends() []Backend {
 	return bs
 }
 
-// Schemes lists the registered schemes, sorted.
+// Schemes lists the registered schemes, aliases included, sorted.
 func Schemes() []string {
-	bs := Backends()
-	s := make([]string, 0, len(bs))
-	for _, b := range bs {
+	var s []string
+	for _, b := range Backends() {
 		s = append(s, b.Scheme)
+		s = append(s, b.Aliases...)
 	}
+	sort.Strings(s)
 	return s
 }
 
@@ -75,17 +103,20 @@ var ErrBadURI = errors.New("invalid key URI")
 
 // Open opens the key named by uri with the backend registered for its scheme.
 func Open(ctx context.Context, uri string, opts *Options) (Key, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
 	scheme, _, err := Scheme(uri)
 	if err != nil {
+		if b, ok := bareBackend(uri); ok {
+			return b.Open(ctx, uri, opts)
+		}
 		return nil, err
 	}
 	b, ok := Lookup(scheme)
 	if !ok {
 		return nil, fmt.Errorf("unknown key scheme %q (known: %s): %w",
 			scheme, strings.Join(Schemes(), ", "), ErrBadURI)
-	}
-	if opts == nil {
-		opts = &Options{}
 	}
 	return b.Open(ctx, uri, opts)
 }
