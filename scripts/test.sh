@@ -12,9 +12,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# step NAME: print a section header with the seconds since the start, so a
-# slow section shows in the log.
-step() { echo "== [+${SECONDS}s] $*"; }
+# step NAME: print a section header with the seconds since the start and
+# the CPU seconds used so far (user+system, of every command run), so a
+# slow section shows in the log, and whether it waited or worked.
+step() { times >"$times_file"; echo "== [+${SECONDS}s, cpu $(cpu_seconds)s] $*"; }
+times_file=$(mktemp)
+trap 'rm -f "$times_file"' EXIT
+cpu_seconds() {
+  # times must run in this shell, not in the $(...) subshell that calls
+  # cpu_seconds, whose children are not these. Its second line is the
+  # children's user and system time: "1m2.5s 0m3.1s".
+  awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] }; printf "%d", t }' "$times_file"
+}
 SECONDS=0
 
 step "dependencies (scripts/deps.sh)"
@@ -57,7 +66,7 @@ rm -rf "$bin"
 step "tests (go test -race ./...)"
 log=$(mktemp)
 summary=$(mktemp)
-trap 'rm -f "$log" "$log.report" "$summary"' EXIT
+trap 'rm -f "$log" "$log.report" "$summary" "$times_file"' EXIT
 go build -o "$log.report" ./internal/testreport
 status=0
 go test -count=1 -race -json ./... >"$log" 2>&1 || status=$?
@@ -76,4 +85,5 @@ scripts/demo.sh >/dev/null
 step "fuzz targets, ${FUZZTIME:=2s} each (the long run is scripts/fuzz.sh)"
 FUZZTIME="$FUZZTIME" scripts/fuzz.sh
 tail -n 1 "$summary"
-echo "test.sh: passed in ${SECONDS}s"
+times >"$times_file"
+echo "test.sh: passed in ${SECONDS}s (cpu $(cpu_seconds)s)"
