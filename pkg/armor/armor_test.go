@@ -66,7 +66,10 @@ func TestStrict(t *testing.T) {
 	p := bytes.Repeat([]byte("0123456789"), 20)
 	s := encode(t, p, 1000)
 	lines := strings.Split(s, "\n")
+	// 47 bytes: one full-length line that ends in padding.
+	padded := strings.Split(encode(t, p[:47], 1000), "\n")[1]
 	tests := map[string]string{
+		"padded middle line":  armor.Header + "\n" + padded + "\nAAAA\n" + armor.Footer + "\n",
 		"garbage before":      "x" + s,
 		"garbage line before": "hello\n" + s,
 		"garbage after":       s + "x",

@@ -90,8 +90,10 @@ func (r *Reader) step() error {
 	return r.body(line)
 }
 
-// body decodes one base64 line. A line shorter than 64 characters must be
-// the last one, which the next step checks by requiring the footer.
+// body decodes one base64 line. A line shorter than 64 characters, or one
+// that ends in padding, must be the last one, which the next step checks by
+// requiring the footer: padding can only end the data, so that one file
+// has one armored form.
 func (r *Reader) body(line []byte) error {
 	if len(line) == 0 || len(line) > lineLen || len(line)%4 != 0 {
 		return fmt.Errorf("%w: base64 line of %d characters", ErrInvalid, len(line))
@@ -100,7 +102,7 @@ func (r *Reader) body(line []byte) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if len(line) < lineLen {
+	if len(line) < lineLen || line[len(line)-1] == '=' {
 		next, err := r.readLine()
 		if err != nil {
 			return err
