@@ -47,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"notemp":      cmdNotemp,
 			"softhsm":     cmdSofthsm,
 			"samepayload": cmdSamepayload,
+			"sameheader":  cmdSameheader,
 			"hardlink":    cmdHardlink,
 
 			"kmsfault":   cmdKmsfault,

@@ -55,6 +55,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdPubkey(ios, nil),
 		NewCmdMigrate(ios, nil),
 		NewCmdExec(ios, nil),
+		NewCmdEdit(ios, nil),
 	)
 	setUpCompletion(root)
 	return root
