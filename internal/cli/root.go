@@ -56,6 +56,9 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdMigrate(ios, nil),
 		NewCmdExec(ios, nil),
 		NewCmdEdit(ios, nil),
+		NewCmdSet(ios, nil),
+		NewCmdGet(ios, nil),
+		NewCmdUnset(ios, nil),
 	)
 	setUpCompletion(root)
 	return root
