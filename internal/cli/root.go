@@ -59,6 +59,7 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdSet(ios, nil),
 		NewCmdGet(ios, nil),
 		NewCmdUnset(ios, nil),
+		NewCmdCheck(ios, nil),
 	)
 	setUpCompletion(root)
 	return root
