@@ -29,7 +29,7 @@ set NAME.
 
 Without NAME, print the names the file sets, one a line, in file order,
 and no value.`,
-		Example: `  envseal get --key file:team.key secrets.env.sealed DB_PASSWORD | psql-login --password-stdin
+		Example: `  export PGPASSWORD="$(envseal get --key file:team.key secrets.env.sealed DB_PASSWORD)"
 
   # which variables are there
   envseal get --key file:team.key secrets.env.sealed`,
