@@ -119,3 +119,44 @@ func TestEditSweepsKilledRuns(t *testing.T) {
 		t.Errorf("directories left in the runtime dir: %v", left)
 	}
 }
+
+// TestEditSignalEditorDecides: a signal is the editor's to act on, as
+// with git. An editor that traps SIGINT (vim ignores Ctrl-C) and then
+// exits 0 has its edit saved, and the plaintext is still removed.
+func TestEditSignalEditorDecides(t *testing.T) {
+	dir, sealed := sealedEnv(t)
+	ready := filepath.Join(t.TempDir(), "ready")
+	editor := filepath.Join(t.TempDir(), "editor.sh")
+	// The trap is in place before ready appears; on SIGINT the editor
+	// writes its change and exits 0. The loop waits for the signal.
+	script := "#!/bin/sh\ntrap 'echo SAVED=1 >> \"$1\"; exit 0' INT\necho \"$1\" > " + ready + ".tmp && mv " + ready + ".tmp " + ready +
+		"\nwhile :; do sleep 0.05; done\n"
+	if err := os.WriteFile(editor, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := envsealCmd(t, dir, "edit", "-k", "file:k.key", "app.env.sealed")
+	cmd.Env = append(cmd.Env, "XDG_RUNTIME_DIR="+t.TempDir(), "VISUAL=", "EDITOR="+editor)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	plain := waitForFile(t, ready)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	r := waitExit(t, cmd, &out, &errb)
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0; stderr %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Dir(plain)); !os.IsNotExist(err) {
+		t.Errorf("the plaintext directory is still there: %v", err)
+	}
+	if bytes.Equal(readFile(t, filepath.Join(dir, "app.env.sealed")), sealed) {
+		t.Fatal("the edit was not saved")
+	}
+	got := mustRun(t, dir, "open", "-k", "file:k.key", "app.env.sealed")
+	if !bytes.Contains(got.stdout, []byte("SAVED=1")) {
+		t.Errorf("opened %q, want the saved line", got.stdout)
+	}
+}
