@@ -85,6 +85,32 @@ var exampleFixtures = map[string]struct {
 		echo 'apiVersion: v1' | envseal seal --key file:team.key -o kubeconfig.sealed
 		echo APP_NAME=demo | envseal seal --key file:team.key --context env=prod -o app.env.sealed
 		echo DB_PASSWORD=hunter2 | envseal seal --key file:team.key --context env=prod -o db.env.sealed`},
+	"envseal edit": {
+		setup: `
+		envseal keygen -o team.key 2>/dev/null
+		envseal keygen -o breakglass.key 2>/dev/null
+		echo API_TOKEN=t0ps3cret | envseal seal --key file:team.key --key file:breakglass.key -o secrets.env.sealed
+		echo '{"debug": false}' | envseal seal --key awskms:///alias/Demo -o config.json.sealed`,
+		// No editor is there to type into: true leaves the file as it was.
+		env: []string{"VISUAL=", "EDITOR=true"},
+	},
+	"envseal set": {
+		setup: `
+		envseal keygen -o team.key 2>/dev/null
+		echo API_TOKEN=t0ps3cret | envseal seal --key file:team.key -o secrets.env.sealed
+		printf -- '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' > cert.pem`,
+		env: []string{"NEW_TOKEN=n3wt0ken"},
+	},
+	"envseal get": {setup: `
+		envseal keygen -o team.key 2>/dev/null
+		printf 'DB_PASSWORD=hunter2\nAPI_TOKEN=t0ps3cret\n' | envseal seal --key file:team.key -o secrets.env.sealed`},
+	"envseal unset": {setup: `
+		envseal keygen -o team.key 2>/dev/null
+		printf 'OLD_API_TOKEN=x\nAPI_TOKEN=t0ps3cret\n' | envseal seal --key file:team.key -o secrets.env.sealed`},
+	"envseal check": {setup: `
+		envseal keygen -o team.key 2>/dev/null
+		echo API_TOKEN=t0ps3cret | envseal seal --key file:team.key -o secrets.env.sealed
+		echo 'select 1;' | envseal seal --key awskms:///alias/Demo --context env=prod -o db.sql.sealed`},
 	"envseal completion": {setup: `mkdir -p ~/.config/fish/completions`},
 }
 
@@ -97,6 +123,7 @@ var exampleStandIns = map[string]string{
 	"curl":    `echo downloaded`,
 	"kubectl": `test -s "$KUBECONFIG"`,
 	"npm":     `: "${APP_NAME:?}" "${DB_PASSWORD:?}"`,
+	"code":    `test "$1" = --wait && test -f "$2"`,
 }
 
 // exampleExempt lists commands without their own examples: cobra's

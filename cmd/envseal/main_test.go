@@ -47,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"notemp":      cmdNotemp,
 			"softhsm":     cmdSofthsm,
 			"samepayload": cmdSamepayload,
+			"sameheader":  cmdSameheader,
 			"hardlink":    cmdHardlink,
 
 			"kmsfault":   cmdKmsfault,
@@ -68,6 +69,13 @@ func TestScripts(t *testing.T) {
 				}
 				env.Setenv("KMS_ADDR", srv.Addr)
 			}
+			// The repository root, for scripts that test files in it
+			// (.pre-commit-hooks.yaml).
+			root, err := filepath.Abs(filepath.Join("..", ".."))
+			if err != nil {
+				return err
+			}
+			env.Setenv("REPO_ROOT", root)
 			// Aliases a script creates live on the shared server for the
 			// whole test binary: $RUN makes them unique to this run of the
 			// script, so -count=2 does not find them taken.
@@ -183,8 +191,9 @@ func copyVectors(work string) error {
 	return nil
 }
 
-// condition answers [kms] and [softhsm]: whether local-kms runs and
-// SoftHSM2 is installed. In CI both must be there: a script may not skip.
+// condition answers [kms], [softhsm], [git] and [pre-commit]: whether
+// local-kms runs, SoftHSM2 is installed, and the git and pre-commit
+// programs are on PATH. In CI all must be there: a script may not skip.
 func condition(cond string) (bool, error) {
 	var ok bool
 	switch cond {
@@ -192,6 +201,9 @@ func condition(cond string) (bool, error) {
 		ok = testkms.Shared() != nil
 	case "softhsm":
 		_, _, err := testhsm.Find()
+		ok = err == nil
+	case "git", "pre-commit":
+		_, err := exec.LookPath(cond)
 		ok = err == nil
 	default:
 		return false, fmt.Errorf("unknown condition %q", cond)

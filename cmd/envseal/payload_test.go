@@ -38,3 +38,32 @@ func payloadOf(ts *testscript.TestScript, name string) []byte {
 	ts.Check(err)
 	return p
 }
+
+// sameheader A B asserts that two envelope files (binary or armored) have
+// byte-identical headers (stanzas and MAC included): what edit keeps
+// unless --rotate-data-key.
+func cmdSameheader(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: sameheader a b")
+	}
+	a, b := headerOf(ts, args[0]), headerOf(ts, args[1])
+	if same := bytes.Equal(a, b); same == neg {
+		ts.Fatalf("headers equal: %v (%d and %d bytes)", same, len(a), len(b))
+	}
+}
+
+func headerOf(ts *testscript.TestScript, name string) []byte {
+	f, err := os.Open(ts.MkAbs(name))
+	ts.Check(err)
+	defer f.Close()
+	br := bufio.NewReader(f)
+	var src io.Reader = br
+	if armor.IsArmored(br) {
+		src = bufio.NewReader(armor.NewReader(br))
+	}
+	h, err := envelope.Parse(src)
+	ts.Check(err)
+	b, err := h.Marshal()
+	ts.Check(err)
+	return b
+}

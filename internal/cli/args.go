@@ -33,3 +33,13 @@ func exactArgs(n int) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// rangeArgs is cobra.RangeArgs returning a UsageError (exit 2).
+func rangeArgs(lo, hi int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.RangeArgs(lo, hi)(cmd, args); err != nil {
+			return &UsageError{Err: err, Hint: "see: " + cmd.CommandPath() + " --help"}
+		}
+		return nil
+	}
+}

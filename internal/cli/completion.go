@@ -28,7 +28,7 @@ var dataKeySpecs = []string{"AES_256", "AES_128"}
 // noValue lists flags whose values no shell can guess: completing them
 // offers nothing rather than file names. Backend settings (--region,
 // --profile) are added to it.
-var noValue = []string{"context", "remove", "allow-key", "timeout", "description", "iter"}
+var noValue = []string{"context", "remove", "recipient", "allow-key", "timeout", "description", "iter"}
 
 // setUpCompletion adds cobra's completion command (bash, zsh, fish,
 // powershell) with examples, and completes the flag values that are cheap
@@ -38,8 +38,11 @@ var noValue = []string{"context", "remove", "allow-key", "timeout", "description
 func setUpCompletion(root *cobra.Command) {
 	root.InitDefaultCompletionCmd()
 	for _, c := range append([]*cobra.Command{root}, root.Commands()...) {
-		if c.Name() == "completion" {
+		switch c.Name() {
+		case "completion":
 			c.Example = completionExample
+		case "edit", "set", "get", "unset":
+			c.ValidArgsFunction = completeSealedArg
 		}
 		for name, fn := range flagCompletions(c.Name()) {
 			if c.LocalFlags().Lookup(name) != nil {
@@ -48,6 +51,16 @@ func setUpCompletion(root *cobra.Command) {
 			}
 		}
 	}
+}
+
+// completeSealedArg completes the FILE.sealed argument of edit, set, get
+// and unset with *.sealed files, and nothing after it: set's NAME is
+// inside the sealed file, and completion never decrypts.
+func completeSealedArg(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) == 0 {
+		return []string{"sealed"}, cobra.ShellCompDirectiveFilterFileExt
+	}
+	return nil, cobra.ShellCompDirectiveNoFileComp
 }
 
 // flagCompletions returns the completion functions of command's flags.

@@ -26,6 +26,7 @@ const (
 	noFiles        = ":4"
 	noFilesNoSpace = ":6"
 	shellFiles     = ":0"
+	sealedFiles    = ":8" // FilterFileExt
 )
 
 func TestFlagCompletion(t *testing.T) {
@@ -62,6 +63,14 @@ func TestFlagCompletion(t *testing.T) {
 		{[]string{"open", "--timeout", ""}, nil, noFiles},
 		{[]string{"seal", "-o", ""}, nil, shellFiles},
 		{[]string{"completion", ""}, []string{"bash", "fish", "powershell", "zsh"}, noFiles},
+		{[]string{"edit", "--key", "file:t"}, []string{"file:team.key"}, noFiles},
+		{[]string{"edit", ""}, []string{"sealed"}, sealedFiles},
+		{[]string{"edit", "a.sealed", ""}, nil, noFiles},
+		{[]string{"set", ""}, []string{"sealed"}, sealedFiles},
+		{[]string{"get", "a.sealed", ""}, nil, noFiles},
+		{[]string{"unset", "a.sealed", ""}, nil, noFiles},
+		{[]string{"check", "--recipient", ""}, nil, noFiles},
+		{[]string{"check", "--context", ""}, nil, noFiles},
 	}
 	for _, tt := range tests {
 		got, directive := complete(t, dir, tt.args...)

@@ -155,3 +155,36 @@ func TestExecOptions(t *testing.T) {
 		t.Error("runF ran without a command")
 	}
 }
+
+func TestEditSetGetCheckOptions(t *testing.T) {
+	edit, err := parseArgs(t, NewCmdEdit, "-k", "file:a.key", "--key", "file:b.key", "--rotate-data-key", "f.sealed")
+	if err != nil || !reflect.DeepEqual(edit.Keys, []string{"file:a.key", "file:b.key"}) || !edit.RotateDataKey || edit.File != "f.sealed" {
+		t.Errorf("edit: %+v, %v", edit, err)
+	}
+	if _, err := parseArgs(t, NewCmdEdit, "a.sealed", "b.sealed"); ExitCode(err) != ExitUsage {
+		t.Errorf("edit with two files: %v, want a usage error", err)
+	}
+	set, err := parseArgs(t, NewCmdSet, "-k", "file:a.key", "f.sealed", "API_TOKEN")
+	if err != nil || set.File != "f.sealed" || set.Name != "API_TOKEN" {
+		t.Errorf("set: %+v, %v", set, err)
+	}
+	// the value is never an argument
+	if _, err := parseArgs(t, NewCmdSet, "f.sealed", "API_TOKEN", "s3cret"); ExitCode(err) != ExitUsage {
+		t.Errorf("set with a value argument: %v, want a usage error", err)
+	}
+	get, err := parseArgs(t, NewCmdGet, "f.sealed")
+	if err != nil || get.File != "f.sealed" || get.Name != "" {
+		t.Errorf("get without NAME: %+v, %v", get, err)
+	}
+	unset, err := parseArgs(t, NewCmdUnset, "f.sealed", "OLD")
+	if err != nil || unset.Name != "OLD" {
+		t.Errorf("unset: %+v, %v", unset, err)
+	}
+	check, err := parseArgs(t, NewCmdCheck, "--recipient", "id1", "--recipient", "id2", "-c", "env=prod", "a.sealed", "b.sealed")
+	if err != nil || !reflect.DeepEqual(check.Recipients, []string{"id1", "id2"}) ||
+		!reflect.DeepEqual(check.Context, []string{"env=prod"}) || !reflect.DeepEqual(check.Files, []string{"a.sealed", "b.sealed"}) {
+		t.Errorf("check: %+v, %v", check, err)
+	}
+	_, err = parseArgs(t, NewCmdCheck)
+	wantUsage(t, err, "check needs at least one file")
+}

@@ -55,6 +55,11 @@ key you name (local key files, AWS KMS keys, HSM keys).`,
 		NewCmdPubkey(ios, nil),
 		NewCmdMigrate(ios, nil),
 		NewCmdExec(ios, nil),
+		NewCmdEdit(ios, nil),
+		NewCmdSet(ios, nil),
+		NewCmdGet(ios, nil),
+		NewCmdUnset(ios, nil),
+		NewCmdCheck(ios, nil),
 	)
 	setUpCompletion(root)
 	return root

@@ -1,13 +1,15 @@
-// Package secretdir makes the private directory in which envseal exec
-// puts decrypted --file secrets for its child, and removes the ones that
-// killed runs left behind.
+// Package secretdir makes the private directories in which envseal puts
+// plaintext for another program: exec's decrypted --file secrets for its
+// child, and edit's plaintext for the editor. It also removes the ones
+// that killed runs left behind.
 //
-// A directory is 0700, in /dev/shm when $TMPDIR is unset and it exists,
-// and named after the process that made it (see sweep.go), so that a
-// later run can tell a live one from a leftover. On Linux it is also
-// share-locked by a descriptor that the child inherits: a sweep removes a
-// directory only once it can lock it exclusively, that is once neither
-// envseal nor any process started from it may still read the files.
+// A directory is 0700, on memory-backed storage where there is one (see
+// New and NewEdit), and named after the process that made it (see
+// sweep.go), so that a later run can tell a live one from a leftover. On
+// Linux it is also share-locked by a descriptor that the child inherits:
+// a sweep removes a directory only once it can lock it exclusively, that
+// is once neither envseal nor any process started from it may still read
+// the files.
 package secretdir
 
 import (
@@ -33,29 +35,48 @@ type Dir struct {
 
 var errRemoved = errors.New("the secret directory was removed")
 
-// New creates a fresh directory, first removing what killed runs left
-// where it goes.
+// New creates a fresh directory for exec --file, first removing what
+// killed runs left where it goes: under $TMPDIR when set (exec has always
+// honoured it, and its tests rely on that), else in /dev/shm where it
+// exists (memory, so the secret never reaches a disk and is gone at reboot
+// even if envseal is killed), else the system temp dir.
 func New() (*Dir, error) {
-	path, err := makeDir()
-	if err != nil {
-		return nil, err
+	var parents []string
+	if os.Getenv("TMPDIR") == "" {
+		parents = append(parents, "/dev/shm")
 	}
-	return &Dir{Path: path, lock: lockDir(path)}, nil
+	return newDir(kindExec, append(parents, os.TempDir()))
 }
 
-// makeDir creates a 0700 directory: under $TMPDIR when set, else in
-// /dev/shm where it exists (memory, so the secret never reaches a disk and
-// is gone at reboot even if envseal is killed), else the system temp dir.
-func makeDir() (string, error) {
-	pattern := dirPattern()
-	if os.Getenv("TMPDIR") == "" {
-		sweep("/dev/shm")
-		if d, err := os.MkdirTemp("/dev/shm", pattern); err == nil {
-			return d, nil
+// NewEdit creates a fresh directory for edit's plaintext: in
+// $XDG_RUNTIME_DIR when it is set to an absolute path (the per-user
+// runtime directory, a 0700 tmpfs on systemd systems), else in /dev/shm
+// where it exists, else in the system temp dir ($TMPDIR), which may be on
+// disk. Never beside the sealed file: its directory is often a git working
+// tree, synced or backed up. Memory comes before $TMPDIR here, unlike
+// exec, because the whole file, not one credential, sits there for as
+// long as the editor is open.
+func NewEdit() (*Dir, error) {
+	var parents []string
+	if d := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(d) {
+		parents = append(parents, d)
+	}
+	return newDir(kindEdit, append(parents, "/dev/shm", os.TempDir()))
+}
+
+// newDir creates a 0700 directory for kind in the first of parents where
+// that works, sweeping each parent first.
+func newDir(kind string, parents []string) (*Dir, error) {
+	pattern := dirPattern(kind)
+	var err error
+	for _, parent := range parents {
+		sweep(parent)
+		var path string
+		if path, err = os.MkdirTemp(parent, pattern); err == nil {
+			return &Dir{Path: path, lock: lockDir(path)}, nil
 		}
 	}
-	sweep(os.TempDir())
-	return os.MkdirTemp("", pattern)
+	return nil, err
 }
 
 // Create creates the file name in the directory, mode 0600 and

@@ -74,3 +74,33 @@ func TestSweep(t *testing.T) {
 		t.Errorf("this run's directory was removed: %v", err)
 	}
 }
+
+// NewEdit puts its directory in $XDG_RUNTIME_DIR when that is set, named
+// for edit, and a sweep removes a gone edit run's directory there.
+func TestNewEdit(t *testing.T) {
+	run := t.TempDir()
+	t.Setenv("XDG_RUNTIME_DIR", run)
+	var gone string
+	if origin := pidOrigin(); origin != "" {
+		gone = filepath.Join(run, "envseal-edit-"+origin+"-2147483646-x")
+		if err := os.Mkdir(gone, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := NewEdit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Remove()
+	if filepath.Dir(d.Path) != run || !strings.HasPrefix(filepath.Base(d.Path), "envseal-edit-") {
+		t.Errorf("directory %s, want envseal-edit-* in $XDG_RUNTIME_DIR", d.Path)
+	}
+	if fi, err := os.Stat(d.Path); err != nil || runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
+		t.Errorf("directory: %v, %v; want mode 0700", fi, err)
+	}
+	if gone != "" {
+		if _, err := os.Stat(gone); !os.IsNotExist(err) {
+			t.Errorf("a gone edit run's directory is still there: %v", err)
+		}
+	}
+}

@@ -7,26 +7,35 @@ import (
 	"strings"
 )
 
-// prefix starts the name of every exec --file directory:
-// envseal-exec-ORIGIN-PID-RANDOM, ORIGIN where the pid is valid (boot id
-// and pid namespace id, see pidOrigin; "0" if unknown) and PID envseal's.
-// A later run can then tell the directory of a live exec from one left by
-// an exec that was killed (SIGKILL, the OOM killer) before it could remove
-// it. A gone PID is not enough: processes the command started may outlive
-// envseal and still read the files, so the directory is also locked for
-// as long as any of them holds it (lockDir).
-const prefix = "envseal-exec-"
+// A directory's name is envseal-KIND-ORIGIN-PID-RANDOM: KIND is exec
+// (--file) or edit, ORIGIN where the pid is valid (boot id and pid
+// namespace id, see pidOrigin; "0" if unknown) and PID envseal's. A later
+// run can then tell the directory of a live run from one left by a run
+// that was killed (SIGKILL, the OOM killer) before it could remove it. A
+// gone PID is not enough: processes the command or editor started may
+// outlive envseal and still read the files, so the directory is also
+// locked for as long as any of them holds it (lockDir).
+const (
+	kindExec = "exec"
+	kindEdit = "edit"
+	prefix   = "envseal-" + kindExec + "-"
+)
 
-// dirPattern is the os.MkdirTemp pattern for this process's directory.
-func dirPattern() string {
+// prefixes start the names of every kind's directories: a sweep (by exec
+// or edit) removes the leftovers of both.
+var prefixes = []string{prefix, "envseal-" + kindEdit + "-"}
+
+// dirPattern is the os.MkdirTemp pattern for this process's directory of
+// kind.
+func dirPattern(kind string) string {
 	origin := pidOrigin()
 	if origin == "" {
 		origin = "0"
 	}
-	return prefix + origin + "-" + strconv.Itoa(os.Getpid()) + "-*"
+	return "envseal-" + kind + "-" + origin + "-" + strconv.Itoa(os.Getpid()) + "-*"
 }
 
-// sweep removes, from parent, the directories of exec runs of
+// sweep removes, from parent, the directories of exec and edit runs of
 // this boot and pid namespace whose envseal is gone and whose lock nobody
 // holds: the secrets a killed run left behind. It only touches this user's
 // 0700 directories with the full name pattern, and ignores every error: a
@@ -49,10 +58,16 @@ func sweep(parent string) {
 	}
 }
 
-// dirPID parses the pid out of envseal-exec-ORIGIN-PID-RANDOM when
+// dirPID parses the pid out of envseal-KIND-ORIGIN-PID-RANDOM when
 // ORIGIN is origin.
 func dirPID(name, origin string) (int, bool) {
-	rest, ok := strings.CutPrefix(name, prefix+origin+"-")
+	var rest string
+	ok := false
+	for _, p := range prefixes {
+		if rest, ok = strings.CutPrefix(name, p+origin+"-"); ok {
+			break
+		}
+	}
 	if !ok {
 		return 0, false
 	}

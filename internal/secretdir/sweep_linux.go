@@ -68,7 +68,7 @@ func lockDir(dir string) *os.File {
 	return f
 }
 
-// removeUnused removes the directory at path if it is one exec made (this
+// removeUnused removes the directory at path if it is one exec or edit made (this
 // user's, 0700, not a symlink) and no process holds its lock. The
 // exclusive lock is held during the removal, so a run cannot start using
 // it meanwhile (none would: a directory is never reused).

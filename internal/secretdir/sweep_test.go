@@ -11,6 +11,8 @@ func TestSecretDirPID(t *testing.T) {
 	}{
 		{"envseal-exec-" + origin + "-123-987654", 123, true},
 		{"envseal-exec-" + origin + "-1-2", 1, true},
+		{"envseal-edit-" + origin + "-77-abc", 77, true},
+		{"envseal-other-" + origin + "-77-abc", 0, false},
 		{"envseal-exec-5f1e3c9a0b7d4e2f8a6c1b3d5e7f9a0c-4026531837-123-9", 0, false}, // another namespace
 		{"envseal-exec-00000000000000000000000000000000-4026531836-123-9", 0, false}, // another boot or host
 		{"envseal-exec-4026531836-123-987654", 0, false},                             // no boot id

@@ -20,37 +20,61 @@ import (
 // the first one makes the data key and the rest wrap it; otherwise it comes
 // from crypto/rand.
 func Encrypt(ctx context.Context, dst io.Writer, recipients []keyprovider.Wrapper, encCtx map[string]string) (io.WriteCloser, error) {
+	h, dataKey, err := NewHeader(ctx, recipients, encCtx)
+	if err != nil {
+		return nil, err
+	}
+	defer clear(dataKey)
+	return h.NewPayload(dst, dataKey)
+}
+
+// NewHeader makes a header for recipients under a fresh data key (see
+// Encrypt for where it comes from) and returns it with that data key,
+// which the caller encrypts a payload under (NewPayload) and then clears.
+func NewHeader(ctx context.Context, recipients []keyprovider.Wrapper, encCtx map[string]string) (*Header, []byte, error) {
 	if len(recipients) == 0 {
-		return nil, errors.New("no recipients")
+		return nil, nil, errors.New("no recipients")
 	}
 	if len(recipients) > MaxStanzas {
-		return nil, fmt.Errorf("%d recipients, limit %d", len(recipients), MaxStanzas)
+		return nil, nil, fmt.Errorf("%d recipients, limit %d", len(recipients), MaxStanzas)
 	}
 	h := &Header{Context: maps.Clone(encCtx)}
 	if h.Context == nil {
 		h.Context = map[string]string{}
 	}
 	if err := ValidateContext(h.Context); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dataKey, err := wrapAll(ctx, h, recipients)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	defer clear(dataKey)
 	if h.MAC, err = h.computeMAC(dataKey); err != nil {
+		clear(dataKey)
+		return nil, nil, err
+	}
+	return h, dataKey, nil
+}
+
+// NewPayload writes h to dst and returns a writer for a new payload under
+// dataKey, with a fresh random salt, so a fresh payload key and nonce
+// (docs/FORMAT.md, "Re-encrypting a payload under the same header"). The
+// header is written as it is, MAC included; dataKey must authenticate it,
+// so that the payload is readable with the stanzas that precede it.
+func (h *Header) NewPayload(dst io.Writer, dataKey []byte) (io.WriteCloser, error) {
+	if err := h.verifyMAC(dataKey); err != nil {
 		return nil, err
 	}
 	hdr, err := h.Marshal()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dst.Write(hdr); err != nil {
-		return nil, fmt.Errorf("failed to write header: %w", err)
-	}
 	fixed, err := h.fixedFields()
 	if err != nil {
 		return nil, err
+	}
+	if _, err := dst.Write(hdr); err != nil {
+		return nil, fmt.Errorf("failed to write header: %w", err)
 	}
 	return stream.NewWriter(dataKey, dst, fixed)
 }

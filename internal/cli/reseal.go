@@ -1,0 +1,254 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/envseal/envseal/pkg/armor"
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/keyprovider"
+)
+
+// lockedSealed is a sealed file opened to be changed in place by edit, set
+// or unset: locked against the others, its header parsed, its payload
+// next to read.
+//
+// The lock is an exclusive flock on the sealed file itself, not a lock
+// file beside it: a lock file would litter the working tree (and git
+// status) and outlive a SIGKILLed run, while a flock is released by the
+// kernel when the process dies, however it dies. It is advisory: rewrap
+// --in-place and other programs do not take it, which is why replace
+// checks that the file is still the one that was read.
+type lockedSealed struct {
+	path    string      // the file replaced (a symbolic link's target)
+	f       *os.File    // open and locked
+	fi      os.FileInfo // what was read, to notice a file replaced meanwhile
+	armored bool
+	h       *envelope.Header
+	prefix  []byte    // the payload's salt and key commitment
+	rest    io.Reader // the payload after prefix
+}
+
+// lockSealed opens path for changing in place, or fails if another edit,
+// set or unset has it open.
+func lockSealed(ctx context.Context, path string) (*lockedSealed, error) {
+	path = inPlaceTarget(path)
+	if err := checkSingleLink(path, ""); err != nil {
+		return nil, err
+	}
+	// A run that finished while this one waited to open has replaced the
+	// file by renaming a new one over it, and released its lock on the
+	// old one: the lock this run then gets is on a file nobody reads any
+	// more. So after locking, check that path still names the locked file,
+	// and start again if not (a few times: each try means another run
+	// completed).
+	for try := 0; ; try++ {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("failed to open input: %w", err)
+		}
+		s, retry, err := lockOpened(ctx, path, f)
+		if err == nil {
+			return s, nil
+		}
+		f.Close()
+		if !retry || try == 3 {
+			return nil, err
+		}
+	}
+}
+
+func lockOpened(ctx context.Context, path string, f *os.File) (s *lockedSealed, retry bool, err error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, false, fmt.Errorf("failed to open input: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, false, usageErrorf("", "%s is not a regular file", path)
+	}
+	switch err := lockFile(f); {
+	case errors.Is(err, errLocked):
+		return nil, false, withHint(fmt.Errorf("%s is open in another envseal edit, set or unset", path),
+			"finish that one first (its editor may still be open): changes would otherwise be lost")
+	case err != nil:
+		return nil, false, fmt.Errorf("failed to lock %s: %w", path, err)
+	}
+	if now, err := os.Stat(path); err != nil || !os.SameFile(fi, now) {
+		return nil, true, fmt.Errorf("%s was replaced while being opened", path)
+	}
+	br := bufio.NewReaderSize(ctxReader{ctx, f}, 64<<10)
+	s = &lockedSealed{path: path, f: f, fi: fi, armored: armor.IsArmored(br)}
+	var src io.Reader = br
+	if s.armored {
+		src = bufio.NewReaderSize(armor.NewReader(br), 64<<10)
+	}
+	if s.h, err = envelope.Parse(src); err != nil {
+		return nil, false, err
+	}
+	if s.prefix, err = readPrefix(src); err != nil {
+		return nil, false, err
+	}
+	s.rest = src
+	return s, false, nil
+}
+
+// Close releases the lock.
+func (s *lockedSealed) Close() error { return s.f.Close() }
+
+// dataKey unwraps the file's data key with one of ids; the header is
+// authenticated with it. The caller clears it.
+func (s *lockedSealed) dataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]byte, error) {
+	return s.h.DataKey(ctx, ids)
+}
+
+// plaintext returns a reader of the authenticated plaintext. Read it to
+// io.EOF before trusting it: a later chunk may still fail.
+func (s *lockedSealed) plaintext(dk []byte) (io.Reader, error) {
+	return s.h.OpenPayload(dk, io.MultiReader(bytes.NewReader(s.prefix), s.rest))
+}
+
+// rotation is a new header and data key for --rotate-data-key, made
+// before the editor opens so that a missing recipient key is reported
+// before any editing is done.
+type rotation struct {
+	h  *envelope.Header
+	dk []byte
+}
+
+func (r *rotation) clear() {
+	if r != nil {
+		clear(r.dk)
+	}
+}
+
+// rotate makes a new data key wrapped for each of keys, which must be
+// exactly the file's recipients (by stanza type and key id): the point is
+// a new data key for the same people, so a recipient left out is refused,
+// naming its key id, and so is a key that is not a recipient (that is
+// rewrap --add's job). KMS keys make the new stanza with Encrypt (or
+// GenerateDataKey), so this needs each recipient's permission to wrap.
+func (s *lockedSealed) rotate(ctx context.Context, keys []keyprovider.Wrapper) (*rotation, error) {
+	nh, dk, err := envelope.NewHeader(ctx, keys, s.h.Context)
+	if err != nil {
+		return nil, err
+	}
+	type id struct{ typ, keyID string }
+	have := map[id]bool{}
+	for _, st := range nh.Stanzas {
+		have[id{st.Type, st.KeyID}] = true
+	}
+	want := map[id]bool{}
+	var missing []string
+	for _, st := range s.h.Stanzas {
+		k := id{st.Type, st.KeyID}
+		if !want[k] && !have[k] {
+			missing = append(missing, st.KeyID)
+		}
+		want[k] = true
+	}
+	var extra []string
+	for _, st := range nh.Stanzas {
+		if !want[id{st.Type, st.KeyID}] {
+			extra = append(extra, st.KeyID)
+		}
+	}
+	switch {
+	case len(missing) > 0:
+		clear(dk)
+		return nil, usageErrorf("pass --key for every recipient ('envseal inspect "+s.path+"' lists them), or drop one first with 'envseal rewrap --remove KEY-ID'",
+			"--rotate-data-key needs every recipient's key; missing: %s", strings.Join(missing, ", "))
+	case len(extra) > 0:
+		clear(dk)
+		return nil, usageErrorf("add recipients with 'envseal rewrap --add URI', then rotate",
+			"--rotate-data-key keeps the recipients; not a recipient of %s: %s", s.path, strings.Join(extra, ", "))
+	}
+	return &rotation{h: nh, dk: dk}, nil
+}
+
+// replace writes plain as the file's new content, atomically: a temp file
+// beside it that is renamed over it only once whole (so it holds only
+// ciphertext). Without rot the header is kept byte for byte and only the
+// payload is new (envelope.Reencrypt); with it, the new header and data
+// key are used. Armor and permission bits are kept.
+func (s *lockedSealed) replace(ctx context.Context, dk []byte, plain io.Reader, rot *rotation) error {
+	// The lock keeps other edits out, not rewrap --in-place or git
+	// checkout: writing over what they wrote would silently undo it.
+	if now, err := os.Stat(s.path); err != nil || !os.SameFile(s.fi, now) ||
+		now.Size() != s.fi.Size() || !now.ModTime().Equal(s.fi.ModTime()) {
+		return withHint(fmt.Errorf("%s changed on disk while it was open: not overwritten", s.path),
+			"run the command again on the new file")
+	}
+	out, err := createOutput(s.path, true, s.fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if err := s.writeTo(out, dk, ctxReader{ctx, plain}, rot); err != nil {
+		out.abort()
+		return err
+	}
+	return out.commit()
+}
+
+func (s *lockedSealed) writeTo(out io.Writer, dk []byte, plain io.Reader, rot *rotation) error {
+	var aw *armor.Writer
+	if s.armored {
+		aw = armor.NewWriter(out)
+		out = aw
+	}
+	var w io.WriteCloser
+	var err error
+	if rot != nil {
+		w, err = rot.h.NewPayload(out, rot.dk)
+	} else {
+		w, err = envelope.Reencrypt(s.h, dk, s.prefix, out)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, plain); err != nil {
+		return fmt.Errorf("failed to seal: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("failed to seal: %w", err)
+	}
+	if aw != nil {
+		return aw.Close()
+	}
+	return nil
+}
+
+// resealKeys opens the --key URIs (or $ENVSEAL_KEY) for cmd: as
+// identities, and with rotate also as recipients.
+func resealKeys(ctx context.Context, ios *IOStreams, cmd string, flags []string, rotate bool) ([]keyprovider.Unwrapper, []keyprovider.Wrapper, error) {
+	uris := keyURIs(flags)
+	if len(uris) == 0 {
+		return nil, nil, errNoKey(cmd)
+	}
+	keys, err := openKeys(ctx, uris, providerOptions(ios))
+	if err != nil {
+		return nil, nil, err
+	}
+	// A key that can only wrap (a public key) may be among the
+	// recipients --rotate-data-key needs; one key must still open the file.
+	var ids []keyprovider.Unwrapper
+	for _, k := range keys {
+		if u, ok := k.(keyprovider.Unwrapper); ok {
+			ids = append(ids, u)
+		}
+	}
+	if len(ids) == 0 {
+		_, err := unwrappers(keys)
+		return nil, nil, err
+	}
+	if !rotate {
+		return ids, nil, nil
+	}
+	ws, err := wrappers(keys)
+	return ids, ws, err
+}

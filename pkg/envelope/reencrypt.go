@@ -1,0 +1,50 @@
+package envelope
+
+import (
+	"io"
+
+	"github.com/envseal/envseal/internal/stream"
+)
+
+// Reencrypt writes h, byte for byte as parsed (stanzas and MAC included),
+// to dst and returns a writer for a new payload under the same data key:
+// what edit does to change a file with one recipient's key only, keeping
+// the others' stanzas. Close the writer to finish the payload.
+//
+// This is sound because the header MAC does not cover the payload and the
+// payload key is HKDF(data key, salt, context): the fresh random salt the
+// new payload starts with gives it a fresh payload key and base nonce, so
+// no (key, nonce) pair of the old payload is used again.
+//
+// dataKey must authenticate h, and prefix, the first PayloadPrefixSize
+// bytes of the payload that followed h, must commit to it (checked in
+// constant time): a data key that is not this file's, or a payload spliced
+// from another file, is refused before anything is written, as Rewrap
+// does.
+func Reencrypt(h *Header, dataKey, prefix []byte, dst io.Writer) (io.WriteCloser, error) {
+	if err := h.verifyMAC(dataKey); err != nil {
+		return nil, err
+	}
+	fixed, err := h.fixedFields()
+	if err != nil {
+		return nil, err
+	}
+	if err := stream.CheckPrefix(dataKey, prefix, fixed); err != nil {
+		return nil, err
+	}
+	return h.NewPayload(dst, dataKey)
+}
+
+// OpenPayload returns a reader of the plaintext of payload (everything
+// after h) under dataKey, which must authenticate h: for a caller that
+// holds the data key already, as edit does to re-encrypt after it.
+func (h *Header) OpenPayload(dataKey []byte, payload io.Reader) (io.Reader, error) {
+	if err := h.verifyMAC(dataKey); err != nil {
+		return nil, err
+	}
+	fixed, err := h.fixedFields()
+	if err != nil {
+		return nil, err
+	}
+	return stream.NewReader(dataKey, payload, fixed)
+}
