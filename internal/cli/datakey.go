@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/envseal/envseal/internal/legacy"
@@ -115,7 +116,7 @@ func datakeyDecrypt(ctx context.Context, opts *DatakeyOptions) error {
 	}
 	alg := strings.ToUpper(opts.Algorithm)
 	if alg != "SYMMETRIC_DEFAULT" {
-		if alg != "RSAES_OAEP_SHA_256" && alg != "RSAES_OAEP_SHA_1" {
+		if !slices.Contains(dataKeyAlgorithms, alg) {
 			return usageErrorf("pass SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
 				"unknown --encryption-algorithm %q", opts.Algorithm)
 		}
