@@ -23,6 +23,7 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 command -v pre-commit >/dev/null 2>&1 || need_apt+=(pre-commit)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
+command -v aws >/dev/null 2>&1 || need_apt+=(awscli)
 if ((${#need_apt[@]})); then
   echo "deps: installing ${need_apt[*]} with apt-get" >&2
   SUDO=""

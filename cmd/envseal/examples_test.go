@@ -66,7 +66,9 @@ var exampleFixtures = map[string]struct {
 	"envseal pubkey": {setup: `
 		envseal keygen --type ed25519 -o release.pem 2>/dev/null && rm release.pub.pem
 		echo app > app
-		envseal sign --key file:release.pem -o app.sig app`},
+		envseal sign --key file:release.pem -o app.sig app
+		envseal keygen --key awskms:///alias/Team --spec RSA_3072 --usage ENCRYPT_DECRYPT >/dev/null
+		echo API_TOKEN=t0ps3cret > secrets.env`},
 	"envseal migrate": {
 		setup: `
 		echo data | openssl enc -e -aes256 -k file:///./datakey -iter 1000 -out encrypted-data-file.txt

@@ -22,8 +22,12 @@ const completionExample = `  # load completions into the current bash shell
   # how to install them for zsh (and likewise bash, fish, powershell)
   envseal completion zsh --help`
 
-// dataKeySpecs are the values datakey --spec accepts.
-var dataKeySpecs = []string{"AES_256", "AES_128"}
+// dataKeySpecs are the values datakey --spec accepts, and
+// dataKeyAlgorithms those of datakey --encryption-algorithm.
+var (
+	dataKeySpecs      = []string{"AES_256", "AES_128"}
+	dataKeyAlgorithms = []string{"SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1"}
+)
 
 // noValue lists flags whose values no shell can guess: completing them
 // offers nothing rather than file names. Backend settings (--region,
@@ -88,6 +92,7 @@ func flagCompletions(command string) map[string]cobra.CompletionFunc {
 		kms, _ := keyprovider.Lookup("awskms")
 		m["key"] = completeKeyURI([]keyprovider.Backend{kms})
 		m["spec"] = fixed(dataKeySpecs...)
+		m["encryption-algorithm"] = fixed(dataKeyAlgorithms...)
 	}
 	return m
 }

@@ -49,6 +49,7 @@ func TestFlagCompletion(t *testing.T) {
 		{[]string{"keygen", "--usage", ""}, []string{"ENCRYPT_DECRYPT", "SIGN_VERIFY"}, noFiles},
 		{[]string{"keygen", "--key", ""}, []string{"awskms:///alias/", "pkcs11:token="}, noFilesNoSpace},
 		{[]string{"datakey", "--spec", ""}, []string{"AES_256", "AES_128"}, noFiles},
+		{[]string{"datakey", "--encryption-algorithm", "RSA"}, []string{"RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1"}, noFiles},
 		{[]string{"hash", "-a", "sha3"}, []string{"sha384", "sha3-256", "sha3-512"}, noFiles},
 		{[]string{"open", "--md", "md"}, []string{"md5"}, noFiles},
 		{[]string{"seal", "--key", ""}, []string{"file:", "pub:", "awskms:///alias/", "pkcs11:token="}, noFilesNoSpace},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/envseal/envseal/internal/legacy"
@@ -22,6 +23,7 @@ type DatakeyOptions struct {
 	Context       []string
 	Spec          string
 	Decrypt       bool
+	Algorithm     string
 	PlaintextOut  string
 	CiphertextOut string
 	Force         bool
@@ -67,6 +69,8 @@ envseal seal does all of this for you and keeps the wrapped key in the file.`,
 	f.StringArrayVarP(&opts.Context, "context", "c", nil, "encryption context `key=value` (repeatable)")
 	f.StringVar(&opts.Spec, "spec", "AES_256", "data key `spec`: AES_256 or AES_128")
 	f.BoolVar(&opts.Decrypt, "decrypt", false, "decrypt a raw CiphertextBlob instead")
+	f.StringVar(&opts.Algorithm, "encryption-algorithm", "SYMMETRIC_DEFAULT",
+		"with --decrypt: KMS `algorithm` SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1")
 	f.StringVar(&opts.PlaintextOut, "plaintext-out", "", "write the raw plaintext key to `FILE` (0600)")
 	f.StringVar(&opts.CiphertextOut, "ciphertext-out", "", "write the raw CiphertextBlob to `FILE`")
 	f.BoolVarP(&opts.Force, "force", "f", false, "replace existing output files")
@@ -80,6 +84,9 @@ func datakeyRun(ctx context.Context, opts *DatakeyOptions) error {
 	}
 	if opts.Decrypt {
 		return datakeyDecrypt(ctx, opts)
+	}
+	if opts.Algorithm != "SYMMETRIC_DEFAULT" {
+		return usageErrorf("", "--encryption-algorithm applies to --decrypt only")
 	}
 	if opts.Input != "" {
 		return usageErrorf("pass --decrypt to decrypt a CiphertextBlob", "datakey takes no input without --decrypt")
@@ -106,6 +113,34 @@ func datakeyRun(ctx context.Context, opts *DatakeyOptions) error {
 func datakeyDecrypt(ctx context.Context, opts *DatakeyOptions) error {
 	if opts.CiphertextOut != "" {
 		return usageErrorf("", "--ciphertext-out does not apply to --decrypt")
+	}
+	alg := strings.ToUpper(opts.Algorithm)
+	if alg != "SYMMETRIC_DEFAULT" {
+		if !slices.Contains(dataKeyAlgorithms, alg) {
+			return usageErrorf("pass SYMMETRIC_DEFAULT, RSAES_OAEP_SHA_256 or RSAES_OAEP_SHA_1",
+				"unknown --encryption-algorithm %q", opts.Algorithm)
+		}
+		if opts.Key == "" {
+			return usageErrorf("pass --key awskms:///KEY: an RSA ciphertext does not name its key",
+				"--encryption-algorithm %s needs --key", alg)
+		}
+		if len(opts.Context) > 0 {
+			return usageErrorf("drop --context", "KMS takes no encryption context for RSA keys")
+		}
+		blob, err := readBlob(opts.IO, opts.Input)
+		if err != nil {
+			return err
+		}
+		k, err := openKMSKey(ctx, opts.IO, opts.Key)
+		if err != nil {
+			return err
+		}
+		dk, err := k.Client().DecryptWith(ctx, blob, nil, k.KeyID(), alg)
+		if err != nil {
+			return err
+		}
+		defer dk.Clear()
+		return emitDataKey(opts, dk)
 	}
 	encCtx, err := parseContext(opts.Context)
 	if err != nil {

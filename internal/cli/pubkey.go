@@ -40,7 +40,12 @@ the public half of the private key, for an AWS KMS key (usage SIGN_VERIFY)
 what GetPublicKey returns, for a PKCS#11 key the public key object that goes
 with it on the token.`,
 		Example: `  envseal pubkey --key file:release.pem > release.pub.pem
-  envseal verify --pubkey release.pub.pem --signature app.sig app`,
+  envseal verify --pubkey release.pub.pem --signature app.sig app
+
+  # an AWS KMS RSA key (ENCRYPT_DECRYPT): seal offline, open with the key
+  envseal pubkey --key awskms:///alias/Team -o team.pub
+  envseal seal --key pub:team.pub -o secrets.env.sealed secrets.env
+  envseal open --key awskms:///alias/Team secrets.env.sealed`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

@@ -9,6 +9,11 @@
 // returned and the CiphertextBlob, unchanged: it is the same blob
 // `aws kms decrypt` accepts.
 //
+// An RSA key of usage ENCRYPT_DECRYPT is sealed to locally instead
+// (RSAES_OAEP_SHA_256 under its public key, from one GetPublicKey per Key
+// or from an envseal pubkey export with no request at all) and opened with
+// one Decrypt without a context; see rsa.go and RSAStanzaType.
+//
 // Opening calls Decrypt with KeyId pinned to the stanza's key ARN, so a
 // file cannot make envseal use a key other than the one the user named.
 // Discovery (any key the caller may use, optionally from an allow list) is

@@ -28,6 +28,9 @@ func init() {
 		Open: func(ctx context.Context, uri string, opts *keyprovider.Options) (keyprovider.Key, error) {
 			return Open(ctx, uri, opts)
 		},
+		Public: func(pk *keyprovider.PublicKey, _ *keyprovider.Options) (keyprovider.Key, error) {
+			return NewPublicRecipient(pk)
+		},
 		Example: "awskms:///alias/NAME",
 		Keygen:  keygen,
 		Settings: []keyprovider.Setting{

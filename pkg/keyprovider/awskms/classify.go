@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go"
@@ -49,6 +50,9 @@ func kindOf(err error) error {
 	if errors.As(err, &credErr) || errors.As(err, &signErr) {
 		return ErrCredentials
 	}
+	if unsupportedKeyType(err) {
+		return ErrKeyUsage
+	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		return apiKinds[apiErr.ErrorCode()]
@@ -60,6 +64,34 @@ func kindOf(err error) error {
 		return ErrUnreachable
 	}
 	return nil
+}
+
+// unsupportedKeyType reports a server saying that it cannot do the
+// operation with this kind of key. For an RSA key, local-kms answers
+// GenerateDataKey and ReEncrypt with a 500 InternalFailureException "key
+// type not yet supported for encryption", and Encrypt (SYMMETRIC_DEFAULT)
+// with one saying "unknown encryption algorithm", where AWS KMS answers
+// InvalidKeyUsageException ("Algorithm SYMMETRIC_DEFAULT is incompatible
+// with key spec RSA_2048"). It is permanent: retrying cannot change the
+// key's type, so the retryer must not (see permanentErrors), and it means
+// what InvalidKeyUsageException means.
+func unsupportedKeyType(err error) bool {
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InternalFailureException" {
+		return false
+	}
+	m := apiErr.ErrorMessage()
+	return strings.Contains(m, "key type not yet supported") || strings.Contains(m, "unknown encryption algorithm")
+}
+
+// permanentErrors keeps the SDK's retryer from retrying errors that a
+// retry cannot change, though their HTTP status (500) says "server error".
+type permanentErrors struct {
+	aws.RetryerV2
+}
+
+func (r permanentErrors) IsErrorRetryable(err error) bool {
+	return !unsupportedKeyType(err) && r.RetryerV2.IsErrorRetryable(err)
 }
 
 // detail is the useful part of an SDK error: the service's code and

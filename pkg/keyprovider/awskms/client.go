@@ -66,6 +66,9 @@ func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ..
 		if u != nil && u.Host != "" {
 			o.BaseEndpoint = aws.String(u.Endpoint())
 		}
+		if r, ok := o.Retryer.(aws.RetryerV2); ok {
+			o.Retryer = permanentErrors{r}
+		}
 	}}
 	return &Client{api: kms.NewFromConfig(cfg, append(fns, optFns...)...), region: region}, nil
 }

@@ -43,14 +43,17 @@ func NewDiscovery(ctx context.Context, opts *keyprovider.Options, allowARNs []st
 	return &Discovery{client: c, allow: allow}, nil
 }
 
-// Unwrap decrypts any awskms stanza allowed by the list.
+// Unwrap decrypts any awskms stanza, symmetric or RSA, allowed by the list.
 func (d *Discovery) Unwrap(ctx context.Context, s *keyprovider.Stanza, encCtx map[string]string) ([]byte, error) {
-	if s.Type != StanzaType || (len(d.allow) > 0 && !d.allow[s.KeyID]) {
+	if (s.Type != StanzaType && s.Type != RSAStanzaType) || (len(d.allow) > 0 && !d.allow[s.KeyID]) {
 		return nil, keyprovider.ErrNotMine
 	}
 	if !isKeyARN(s.KeyID) {
 		return nil, &Error{Op: "decrypt data key", Kind: ErrInvalidCiphertext,
 			Err: errors.New("stanza key id is not a KMS key ARN")}
+	}
+	if s.Type == RSAStanzaType {
+		return d.client.unwrapRSA(ctx, s)
 	}
 	return d.client.unwrapStanza(ctx, s, encCtx)
 }

@@ -65,6 +65,11 @@ func (e *Error) Unwrap() []error {
 // Hint returns a suggested next step for the CLI's "hint:" line, or "".
 // The CLI finds it with errors.As(err, &h) for h interface{ Hint() string }.
 func (e *Error) Hint() string {
+	if e.Op == opExport {
+		if h, ok := exportHints[e.Kind]; ok {
+			return h
+		}
+	}
 	if e.Op == opSign || e.Op == opPublicKey {
 		if h, ok := signingHints[e.Kind]; ok {
 			return h

@@ -13,7 +13,8 @@ var hints = map[error]string{
 		"or use another key",
 	ErrInvalidCiphertext: "the wrapped data key was altered, the encryption context differs from the one used " +
 		"when sealing, or the pinned key is not the one that wrapped it",
-	ErrKeyUsage:    "the key cannot wrap data keys: use a SYMMETRIC_DEFAULT key with usage ENCRYPT_DECRYPT",
+	ErrKeyUsage: "the key cannot wrap data keys: use a key with usage ENCRYPT_DECRYPT and spec " +
+		"SYMMETRIC_DEFAULT or RSA_2048, RSA_3072, RSA_4096",
 	ErrThrottled:   "KMS kept rejecting requests for exceeding the request quota: retry later or ask for a higher quota",
 	ErrAliasExists: "choose another alias name, or use the existing key (aws kms describe-key --key-id alias/NAME)",
 	ErrUnreachable: "check the region (AWS_REGION or --region), the endpoint (AWS_ENDPOINT_URL_KMS or " +
@@ -29,4 +30,11 @@ var signingHints = map[error]string{
 	ErrKeyUsage: "signing needs an asymmetric key with usage SIGN_VERIFY: envseal keygen " +
 		"--key awskms:///alias/NAME --spec ECC_NIST_P256 --usage SIGN_VERIFY (or ECC_NIST_P384, RSA_2048, RSA_3072, RSA_4096)",
 	ErrKeySpec: "envseal signs with ECC_NIST_P256, ECC_NIST_P384 and RSA_2048, RSA_3072, RSA_4096 keys",
+}
+
+// exportHints replace hints for envseal pubkey, which exports RSA
+// encryption keys (and, through the signing path, SIGN_VERIFY keys).
+var exportHints = map[error]string{
+	ErrKeyUsage: "pubkey exports asymmetric keys: an RSA key of usage ENCRYPT_DECRYPT to seal to (envseal keygen " +
+		"--key awskms:///alias/NAME --spec RSA_3072 --usage ENCRYPT_DECRYPT) or a SIGN_VERIFY key",
 }

@@ -16,15 +16,23 @@ type Key struct {
 	uri    *URI
 	client *Client
 
-	mu  sync.Mutex
-	arn string     // the key's ARN once known: from the URI, GenerateDataKey, DescribeKey or GetPublicKey
-	pub *PublicKey // the signing key's public key once fetched
+	mu   sync.Mutex
+	arn  string        // the key's ARN once known: from the URI, GenerateDataKey, DescribeKey or GetPublicKey
+	info *keyInfo      // GetPublicKey's answer once fetched (asymmetric keys)
+	kind keyKind       // what sealing found the key to be
+	rsa  *rsaRecipient // the RSA encryption key's public half, once kind is kindRSA
+
+	// probe serialises sealing until kind is known, so that concurrent
+	// seals to a new key send one GetPublicKey, not one each.
+	probe sync.Mutex
 }
 
 var (
 	_ keyprovider.Generator = (*Key)(nil)
 	_ keyprovider.Unwrapper = (*Key)(nil)
 	_ keyprovider.Signer    = (*Key)(nil)
+
+	_ keyprovider.PublicExporter = (*Key)(nil)
 )
 
 // Open parses uri and configures a client for it. It sends no request:

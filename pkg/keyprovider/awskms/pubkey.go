@@ -40,11 +40,21 @@ var signingSpecs = map[string]bool{
 	"RSA_2048": true, "RSA_3072": true, "RSA_4096": true,
 }
 
-// GetPublicKey fetches and parses the public key of keyID (an alias, key id
-// or ARN), as `aws kms get-public-key` does. A key whose usage is not
-// SIGN_VERIFY, symmetric or RSA encryption keys, is an ErrKeyUsage error:
-// the public key of an encryption key is of no use for verifying.
-func (c *Client) GetPublicKey(ctx context.Context, keyID string) (*PublicKey, error) {
+// keyInfo is what GetPublicKey says about an asymmetric key, before
+// checking that it suits the caller: signing (PublicKey) or sealing
+// (rsaRecipient).
+type keyInfo struct {
+	arn        string
+	usage      string
+	spec       string
+	der        []byte
+	signing    []string
+	encryption []string
+}
+
+// getPublicKey sends one GetPublicKey for keyID and checks only what any
+// caller needs: a well-formed key ARN, the one asked for if an ARN was.
+func (c *Client) getPublicKey(ctx context.Context, keyID string) (*keyInfo, error) {
 	route, err := c.callOpts(opPublicKey, keyID)
 	if err != nil {
 		return nil, err
@@ -53,26 +63,45 @@ func (c *Client) GetPublicKey(ctx context.Context, keyID string) (*PublicKey, er
 	if err != nil {
 		return nil, wrapErr(opPublicKey, keyID, err)
 	}
-	if out.KeyUsage != types.KeyUsageTypeSignVerify {
+	if err := checkKeyARN(keyID, deref(out.KeyId)); err != nil {
+		return nil, &Error{Op: opPublicKey, Key: keyID, Kind: ErrBadResponse, Err: err}
+	}
+	info := &keyInfo{arn: *out.KeyId, usage: string(out.KeyUsage), spec: string(out.KeySpec), der: out.PublicKey}
+	for _, a := range out.SigningAlgorithms {
+		info.signing = append(info.signing, string(a))
+	}
+	for _, a := range out.EncryptionAlgorithms {
+		info.encryption = append(info.encryption, string(a))
+	}
+	return info, nil
+}
+
+// GetPublicKey fetches and parses the public key of keyID (an alias, key id
+// or ARN), as `aws kms get-public-key` does. A key whose usage is not
+// SIGN_VERIFY, symmetric or RSA encryption keys, is an ErrKeyUsage error:
+// the public key of an encryption key is of no use for verifying.
+func (c *Client) GetPublicKey(ctx context.Context, keyID string) (*PublicKey, error) {
+	info, err := c.getPublicKey(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	return info.signingKey(keyID)
+}
+
+// signingKey checks that info is a key envseal signs with.
+func (info *keyInfo) signingKey(keyID string) (*PublicKey, error) {
+	if info.usage != string(types.KeyUsageTypeSignVerify) {
 		return nil, &Error{Op: opPublicKey, Key: keyID, Kind: ErrKeyUsage,
-			Err: fmt.Errorf("key usage is %s, signing needs SIGN_VERIFY", clean(string(out.KeyUsage)))}
+			Err: fmt.Errorf("key usage is %s, signing needs SIGN_VERIFY", clean(info.usage))}
 	}
-	spec := string(out.KeySpec)
-	if !signingSpecs[spec] {
-		return nil, &Error{Op: opPublicKey, Key: keyID, Kind: ErrKeySpec, Err: fmt.Errorf("key spec %s", clean(spec))}
+	if !signingSpecs[info.spec] {
+		return nil, &Error{Op: opPublicKey, Key: keyID, Kind: ErrKeySpec, Err: fmt.Errorf("key spec %s", clean(info.spec))}
 	}
-	pub, err := parsePublicKey(spec, out.PublicKey)
-	if err == nil {
-		err = checkKeyARN(keyID, deref(out.KeyId))
-	}
+	pub, err := parsePublicKey(info.spec, info.der)
 	if err != nil {
 		return nil, &Error{Op: opPublicKey, Key: keyID, Kind: ErrBadResponse, Err: err}
 	}
-	algs := make([]string, len(out.SigningAlgorithms))
-	for i, a := range out.SigningAlgorithms {
-		algs[i] = string(a)
-	}
-	return &PublicKey{Key: pub, ARN: *out.KeyId, KeySpec: spec, SigningAlgorithms: algs}, nil
+	return &PublicKey{Key: pub, ARN: info.arn, KeySpec: info.spec, SigningAlgorithms: info.signing}, nil
 }
 
 // parsePublicKey parses a DER SubjectPublicKeyInfo and checks that it is

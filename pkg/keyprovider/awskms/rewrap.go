@@ -2,6 +2,7 @@ package awskms
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -21,11 +22,32 @@ var _ keyprovider.Rewrapper = (*Key)(nil)
 // A stanza of another backend, or of a key in another region than this
 // key's requests go to, is keyprovider.ErrNotMine: ciphertext from one
 // region cannot be decrypted in another, so the caller uses Wrap.
+//
+// ReEncrypt does not apply to RSA keys, as source (envseal's RSA stanzas
+// are wrapped locally) or destination (the wrap is local too): an RSA
+// stanza is ErrNotMine, and so is this key once it is known to be an RSA
+// key, from this Key's earlier seals or from the ReEncrypt that KMS refused
+// for its key usage (one GetPublicKey then says; Wrap uses the answer).
 func (k *Key) Rewrap(ctx context.Context, from *keyprovider.Stanza, encCtx map[string]string) (*keyprovider.Stanza, error) {
 	src, ok := parseKeyARN(from.KeyID)
 	if from.Type != StanzaType || !ok || src.region != k.client.region {
 		return nil, keyprovider.ErrNotMine
 	}
+	if kind, _ := k.known(); kind == kindRSA {
+		return nil, keyprovider.ErrNotMine
+	}
+	s, err := k.reEncrypt(ctx, from, encCtx)
+	if err != nil && errors.Is(err, ErrKeyUsage) {
+		_, rerr := k.learnRSA(ctx, err)
+		if rerr == nil {
+			return nil, fmt.Errorf("%s is an RSA key: %w", k.uri.KeyID, keyprovider.ErrNotMine)
+		}
+		return nil, rerr
+	}
+	return s, err
+}
+
+func (k *Key) reEncrypt(ctx context.Context, from *keyprovider.Stanza, encCtx map[string]string) (*keyprovider.Stanza, error) {
 	if len(from.Body) == 0 || len(from.Body) > maxCiphertextBlob {
 		return nil, &Error{Op: opRewrap, Key: from.KeyID, Kind: ErrInvalidCiphertext,
 			Err: fmt.Errorf("ciphertext blob is %d bytes, want 1 to %d", len(from.Body), maxCiphertextBlob)}

@@ -13,10 +13,21 @@ import (
 // encCtx, so the key never exists outside KMS before it is wrapped. The
 // stanza records the key ARN KMS reports, not the alias: the file names
 // the key that can open it even if the alias later moves.
+//
+// An RSA encryption key cannot make data keys: the data key is then made
+// locally (crypto/rand) and wrapped for the key's public key (see
+// symmetricOr for what that costs).
 func (k *Key) GenerateDataKey(ctx context.Context, encCtx map[string]string) ([]byte, *keyprovider.Stanza, error) {
-	dk, err := k.client.GenerateDataKey(ctx, k.uri.KeyID, "AES_256", encCtx)
+	var dk *DataKey
+	r, err := k.symmetricOr(ctx, func() (err error) {
+		dk, err = k.client.GenerateDataKey(ctx, k.uri.KeyID, "AES_256", encCtx)
+		return err
+	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if r != nil {
+		return wrapRSA(r)
 	}
 	k.learnARN(dk.KeyID)
 	s := &keyprovider.Stanza{Type: StanzaType, KeyID: dk.KeyID, Body: dk.CiphertextBlob}
@@ -24,12 +35,28 @@ func (k *Key) GenerateDataKey(ctx context.Context, encCtx map[string]string) ([]
 }
 
 // Wrap encrypts a data key made elsewhere (by the first KMS recipient, or
-// locally) under this key with one KMS Encrypt call, bound to encCtx.
+// locally) under this key with one KMS Encrypt call, bound to encCtx; for
+// an RSA encryption key it wraps locally (see symmetricOr).
 func (k *Key) Wrap(ctx context.Context, dataKey []byte, encCtx map[string]string) (*keyprovider.Stanza, error) {
-	const op = "wrap data key"
 	if len(dataKey) != keyprovider.DataKeySize {
 		return nil, fmt.Errorf("data key must be %d bytes", keyprovider.DataKeySize)
 	}
+	var s *keyprovider.Stanza
+	r, err := k.symmetricOr(ctx, func() (err error) {
+		s, err = k.encrypt(ctx, dataKey, encCtx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if r != nil {
+		return r.wrap(dataKey)
+	}
+	return s, nil
+}
+
+func (k *Key) encrypt(ctx context.Context, dataKey []byte, encCtx map[string]string) (*keyprovider.Stanza, error) {
+	const op = "wrap data key"
 	route, err := k.client.callOpts(op, k.uri.KeyID)
 	if err != nil {
 		return nil, err

@@ -30,20 +30,31 @@ func (k *Key) Signer(ctx context.Context) (crypto.Signer, error) {
 // PublicKey returns the key's public key, asking KMS only the first time.
 // It fails with ErrKeyUsage for a key that cannot sign.
 func (k *Key) PublicKey(ctx context.Context) (*PublicKey, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.pub != nil {
-		return k.pub, nil
-	}
-	pub, err := k.client.GetPublicKey(ctx, k.uri.KeyID)
+	info, err := k.keyInfo(ctx)
 	if err != nil {
 		return nil, err
 	}
-	k.pub = pub
-	if k.arn == "" {
-		k.arn = pub.ARN
+	return info.signingKey(k.uri.KeyID)
+}
+
+// keyInfo returns GetPublicKey's answer for the key, asking KMS only the
+// first time (a failure is not cached). Concurrent callers wait for one
+// request.
+func (k *Key) keyInfo(ctx context.Context) (*keyInfo, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.info != nil {
+		return k.info, nil
 	}
-	return pub, nil
+	info, err := k.client.getPublicKey(ctx, k.uri.KeyID)
+	if err != nil {
+		return nil, err
+	}
+	k.info = info
+	if k.arn == "" {
+		k.arn = info.arn
+	}
+	return info, nil
 }
 
 type signer struct {

@@ -11,8 +11,12 @@ import (
 // stanza's key ARN and the header's context. Stanzas of other backends and
 // of other KMS keys are answered with keyprovider.ErrNotMine without a
 // KMS call.
+//
+// An RSA stanza (RSAStanzaType) is decrypted with EncryptionAlgorithm
+// RSAES_OAEP_SHA_256 and without encCtx, which KMS does not take for RSA
+// keys: the header MAC binds it.
 func (k *Key) Unwrap(ctx context.Context, s *keyprovider.Stanza, encCtx map[string]string) ([]byte, error) {
-	if s.Type != StanzaType {
+	if s.Type != StanzaType && s.Type != RSAStanzaType {
 		return nil, keyprovider.ErrNotMine
 	}
 	mine, err := k.owns(ctx, s.KeyID)
@@ -21,6 +25,9 @@ func (k *Key) Unwrap(ctx context.Context, s *keyprovider.Stanza, encCtx map[stri
 	}
 	if !mine {
 		return nil, keyprovider.ErrNotMine
+	}
+	if s.Type == RSAStanzaType {
+		return k.client.unwrapRSA(ctx, s)
 	}
 	return k.client.unwrapStanza(ctx, s, encCtx)
 }
