@@ -183,8 +183,9 @@ func copyVectors(work string) error {
 	return nil
 }
 
-// condition answers [kms] and [softhsm]: whether local-kms runs and
-// SoftHSM2 is installed. In CI both must be there: a script may not skip.
+// condition answers [kms], [softhsm] and [pkcs11tool]: whether local-kms
+// runs and SoftHSM2 and OpenSC's pkcs11-tool are installed. In CI all must
+// be there: a script may not skip.
 func condition(cond string) (bool, error) {
 	var ok bool
 	switch cond {
@@ -192,6 +193,10 @@ func condition(cond string) (bool, error) {
 		ok = testkms.Shared() != nil
 	case "softhsm":
 		_, _, err := testhsm.Find()
+		ok = err == nil
+	case "pkcs11tool":
+		// OpenSC's pkcs11-tool, to make token keys the way users do.
+		_, err := exec.LookPath("pkcs11-tool")
 		ok = err == nil
 	default:
 		return false, fmt.Errorf("unknown condition %q", cond)
