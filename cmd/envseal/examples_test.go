@@ -66,7 +66,10 @@ var exampleFixtures = map[string]struct {
 	"envseal pubkey": {setup: `
 		envseal keygen --type ed25519 -o release.pem 2>/dev/null && rm release.pub.pem
 		echo app > app
-		envseal sign --key file:release.pem -o app.sig app`},
+		envseal sign --key file:release.pem -o app.sig app`,
+		// The token RSA example's token is made by the test (see softhsmToken).
+		env: []string{"ENVSEAL_PKCS11_PIN=1234"},
+	},
 	"envseal migrate": {
 		setup: `
 		echo data | openssl enc -e -aes256 -k file:///./datakey -iter 1000 -out encrypted-data-file.txt

@@ -40,7 +40,14 @@ the public half of the private key, for an AWS KMS key (usage SIGN_VERIFY)
 what GetPublicKey returns, for a PKCS#11 key the public key object that goes
 with it on the token.`,
 		Example: `  envseal pubkey --key file:release.pem > release.pub.pem
-  envseal verify --pubkey release.pub.pem --signature app.sig app`,
+  envseal verify --pubkey release.pub.pem --signature app.sig app
+
+  # an RSA key pair on a token: export it once, then seal without the
+  # token, its module or its PIN; opening needs the token
+  envseal keygen --key 'pkcs11:token=prod;object=team-rsa' --type rsa-oaep-3072
+  envseal pubkey --key 'pkcs11:token=prod;object=team-rsa' -o team-rsa.pub
+  echo API_TOKEN=t0ps3cret | envseal seal --key pub:team-rsa.pub -o secrets.env.sealed
+  envseal open --key 'pkcs11:token=prod;object=team-rsa' secrets.env.sealed`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
