@@ -19,6 +19,7 @@ export PATH="$GOBIN:$PATH"
 
 need_apt=()
 command -v softhsm2-util >/dev/null 2>&1 || need_apt+=(softhsm2)
+command -v pkcs11-tool >/dev/null 2>&1 || need_apt+=(opensc)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 command -v pre-commit >/dev/null 2>&1 || need_apt+=(pre-commit)

@@ -68,7 +68,10 @@ var exampleFixtures = map[string]struct {
 		echo app > app
 		envseal sign --key file:release.pem -o app.sig app
 		envseal keygen --key awskms:///alias/Team --spec RSA_3072 --usage ENCRYPT_DECRYPT >/dev/null
-		echo API_TOKEN=t0ps3cret > secrets.env`},
+		echo API_TOKEN=t0ps3cret > secrets.env`,
+		// The token RSA example's token is made by the test (see softhsmToken).
+		env: []string{"ENVSEAL_PKCS11_PIN=1234"},
+	},
 	"envseal migrate": {
 		setup: `
 		echo data | openssl enc -e -aes256 -k file:///./datakey -iter 1000 -out encrypted-data-file.txt

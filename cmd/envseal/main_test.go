@@ -191,9 +191,10 @@ func copyVectors(work string) error {
 	return nil
 }
 
-// condition answers [kms], [softhsm], [git] and [pre-commit]: whether
-// local-kms runs, SoftHSM2 is installed, and the git and pre-commit
-// programs are on PATH. In CI all must be there: a script may not skip.
+// condition answers [kms], [softhsm], [pkcs11tool], [git] and
+// [pre-commit]: whether local-kms runs, SoftHSM2 is installed, and OpenSC's
+// pkcs11-tool, git and pre-commit are on PATH. In CI all must be there: a
+// script may not skip.
 func condition(cond string) (bool, error) {
 	var ok bool
 	switch cond {
@@ -204,6 +205,10 @@ func condition(cond string) (bool, error) {
 		ok = err == nil
 	case "git", "pre-commit":
 		_, err := exec.LookPath(cond)
+		ok = err == nil
+	case "pkcs11tool":
+		// OpenSC's pkcs11-tool, to make token keys the way users do.
+		_, err := exec.LookPath("pkcs11-tool")
 		ok = err == nil
 	default:
 		return false, fmt.Errorf("unknown condition %q", cond)

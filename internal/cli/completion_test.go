@@ -44,7 +44,7 @@ func TestFlagCompletion(t *testing.T) {
 		want      []string
 		directive string
 	}{
-		{[]string{"keygen", "--type", ""}, []string{"aes-256", "ed25519", "ecdsa-p256", "ecdsa-p384", "rsa-3072", "rsa-4096"}, noFiles},
+		{[]string{"keygen", "--type", ""}, []string{"aes-256", "ed25519", "ecdsa-p256", "ecdsa-p384", "rsa-3072", "rsa-4096", "rsa-oaep-3072", "rsa-oaep-4096"}, noFiles},
 		{[]string{"keygen", "--spec", "ECC"}, []string{"ECC_NIST_P256", "ECC_NIST_P384"}, noFiles},
 		{[]string{"keygen", "--usage", ""}, []string{"ENCRYPT_DECRYPT", "SIGN_VERIFY"}, noFiles},
 		{[]string{"keygen", "--key", ""}, []string{"awskms:///alias/", "pkcs11:token="}, noFilesNoSpace},

@@ -44,9 +44,11 @@ With --key, the key is made inside a backend and never leaves it:
                          SIGN_VERIFY. An existing alias is an error.
   pkcs11:token=T;object=NAME
                          a non-extractable, sensitive key on the token;
-                         --type aes-256 (default), ecdsa-p256, ecdsa-p384,
-                         rsa-3072; prints the key's URI. An existing label
-                         is an error.`,
+                         --type aes-256 (default) or rsa-oaep-3072|4096 to
+                         seal (an RSA key pair: sealing needs only its
+                         public key), ecdsa-p256, ecdsa-p384 or rsa-3072 to
+                         sign; prints the key's URI. An existing label is
+                         an error.`,
 		Example: `  envseal keygen -o team.key
   envseal seal --key file:team.key -o notes.sealed notes.txt
 

@@ -45,7 +45,14 @@ with it on the token.`,
   # an AWS KMS RSA key (ENCRYPT_DECRYPT): seal offline, open with the key
   envseal pubkey --key awskms:///alias/Team -o team.pub
   envseal seal --key pub:team.pub -o secrets.env.sealed secrets.env
-  envseal open --key awskms:///alias/Team secrets.env.sealed`,
+  envseal open --key awskms:///alias/Team secrets.env.sealed
+
+  # an RSA key pair on a token: export it once, then seal without the
+  # token, its module or its PIN; opening needs the token
+  envseal keygen --key 'pkcs11:token=prod;object=team-rsa' --type rsa-oaep-3072
+  envseal pubkey --key 'pkcs11:token=prod;object=team-rsa' -o team-rsa.pub
+  echo API_TOKEN=t0ps3cret | envseal seal --key pub:team-rsa.pub -o team-secrets.env.sealed
+  envseal open --key 'pkcs11:token=prod;object=team-rsa' team-secrets.env.sealed`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

@@ -12,6 +12,7 @@ func init() {
 	keyprovider.Register(keyprovider.Backend{
 		Scheme:  "pkcs11",
 		Open:    open,
+		Public:  publicKey,
 		Example: "pkcs11:token=T;object=NAME",
 		Keygen:  keygen,
 		Hint:    Hint,

@@ -70,7 +70,7 @@ var hints = []struct {
 	{ErrTokenNotFound, "list tokens with: pkcs11-tool --module MODULE --list-token-slots (or softhsm2-util --show-slots)"},
 	{ErrObjectNotFound, "create the key with: envseal keygen --key 'pkcs11:token=...;object=...', or list objects with: pkcs11-tool --module MODULE --login --list-objects"},
 	{ErrAmbiguous, "add token=, serial=, id= or type= to the URI to pick one"},
-	{ErrWrongKeyType, "wrapping needs an AES-256 key (keygen --type aes-256); signing needs an ecdsa-p256, ecdsa-p384 or rsa-3072 key"},
+	{ErrWrongKeyType, "wrapping needs an AES-256 key (keygen --type aes-256) or an RSA key pair that may encrypt and decrypt (--type rsa-oaep-3072); signing needs an ecdsa-p256, ecdsa-p384 or rsa-3072 key"},
 	{ErrNoPIN, "set " + EnvPIN + ", add ?pin-source=FILE to the key URI, or run on a terminal to be asked"},
 	{ErrPINIncorrect, "check the PIN; each failure counts towards locking the token"},
 	{ErrPINLocked, "ask the token's security officer to unlock or reset the user PIN"},

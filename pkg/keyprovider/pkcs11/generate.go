@@ -75,6 +75,10 @@ func (t *token) generate(typ KeyType, label string, id []byte) error {
 		err = t.generatePair(p11.CKM_EC_KEY_PAIR_GEN, ecParams(oidP384), label, id)
 	case RSA3072:
 		err = t.generatePair(p11.CKM_RSA_PKCS_KEY_PAIR_GEN, rsaParams(3072), label, id)
+	case RSAOAEP3072:
+		err = t.generateDecryptPair(3072, label, id)
+	case RSAOAEP4096:
+		err = t.generateDecryptPair(4096, label, id)
 	default:
 		return fmt.Errorf("unknown pkcs11 key type %q", typ)
 	}
@@ -136,6 +140,30 @@ func (t *token) generatePair(mechanism uint, pub []*p11.Attribute, label string,
 		p11.NewAttribute(p11.CKA_DERIVE, false),
 	)
 	mech := []*p11.Mechanism{p11.NewMechanism(mechanism, nil)}
+	_, _, err := t.mod.ctx.GenerateKeyPair(t.sess, mech, pub, priv)
+	return err
+}
+
+// generateDecryptPair makes an RSA key pair for the pkcs11-rsa-oaep
+// stanzas: the public key may encrypt (sealing reads it without a login),
+// the private key only decrypt. Neither signs: one key, one use.
+func (t *token) generateDecryptPair(bits int, label string, id []byte) error {
+	pub := append(rsaParams(bits),
+		p11.NewAttribute(p11.CKA_TOKEN, true),
+		p11.NewAttribute(p11.CKA_PRIVATE, false),
+		p11.NewAttribute(p11.CKA_ENCRYPT, true),
+		p11.NewAttribute(p11.CKA_VERIFY, false),
+		p11.NewAttribute(p11.CKA_WRAP, false),
+		p11.NewAttribute(p11.CKA_LABEL, label),
+		p11.NewAttribute(p11.CKA_ID, bytes.Clone(id)),
+	)
+	priv := append(secretAttrs(label, id),
+		p11.NewAttribute(p11.CKA_DECRYPT, true),
+		p11.NewAttribute(p11.CKA_SIGN, false),
+		p11.NewAttribute(p11.CKA_UNWRAP, false),
+		p11.NewAttribute(p11.CKA_DERIVE, false),
+	)
+	mech := []*p11.Mechanism{p11.NewMechanism(p11.CKM_RSA_PKCS_KEY_PAIR_GEN, nil)}
 	_, _, err := t.mod.ctx.GenerateKeyPair(t.sess, mech, pub, priv)
 	return err
 }

@@ -3,6 +3,7 @@ package pkcs11
 import (
 	"context"
 	"crypto"
+	"sync"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
@@ -19,17 +20,23 @@ const (
 // touch the token: the module is loaded, the token found and logged in to
 // on first use, once per process.
 //
-// An AES-256 secret key wraps and unwraps data keys; an EC or RSA private
-// key signs (see Signer). Asking a key for what it cannot do fails with
-// ErrWrongKeyType.
+// An AES-256 secret key wraps and unwraps data keys; so does an RSA key
+// pair whose public key allows encryption and private key decryption
+// (sealing reads only the public key, see StanzaTypeRSASHA256); an EC or
+// RSA private key signs (see Signer). Asking a key for what it cannot do
+// fails with ErrWrongKeyType.
 type Key struct {
 	uri  *URI
 	opts *keyprovider.Options
+
+	mu  sync.Mutex    // guards rsa
+	rsa *rsaRecipient // the RSA public key, once read from the token
 }
 
 var (
-	_ keyprovider.Wrapper   = (*Key)(nil)
-	_ keyprovider.Unwrapper = (*Key)(nil)
+	_ keyprovider.Wrapper        = (*Key)(nil)
+	_ keyprovider.Unwrapper      = (*Key)(nil)
+	_ keyprovider.PublicExporter = (*Key)(nil)
 )
 
 // newKey parses uri. A pin-value draws a warning: a URI on a command line

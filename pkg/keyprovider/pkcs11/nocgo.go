@@ -31,7 +31,7 @@ func (k *Key) Wrap(context.Context, []byte, map[string]string) (*keyprovider.Sta
 // Unwrap fails for pkcs11 stanzas and passes on others, so that a file
 // sealed to a pkcs11 key and a file key still opens with the file key.
 func (k *Key) Unwrap(_ context.Context, s *keyprovider.Stanza, _ map[string]string) ([]byte, error) {
-	if s.Type != StanzaType {
+	if _, isRSA := oaepByStanza(s.Type); s.Type != StanzaType && !isRSA {
 		return nil, keyprovider.ErrNotMine
 	}
 	return nil, ErrNoCgo
@@ -39,3 +39,7 @@ func (k *Key) Unwrap(_ context.Context, s *keyprovider.Stanza, _ map[string]stri
 
 // KeyID fails: this build cannot reach a token.
 func (k *Key) KeyID(context.Context) (string, error) { return "", ErrNoCgo }
+
+// ExportPublic fails: this build cannot reach a token. Sealing to an
+// export (--key pub:FILE) works all the same: it needs no module.
+func (k *Key) ExportPublic(context.Context) (*keyprovider.PublicKey, error) { return nil, ErrNoCgo }

@@ -15,15 +15,20 @@ type role struct {
 	what  string // for messages: "wrapping needs an AES secret key"
 	class uint
 	types []uint
+	also  *role // another kind of object that plays the role
 }
 
 var (
-	roleWrap = role{"wrapping needs an AES secret key", p11.CKO_SECRET_KEY, []uint{p11.CKK_AES}}
-	roleSign = role{"signing needs an EC or RSA private key", p11.CKO_PRIVATE_KEY, []uint{p11.CKK_EC, p11.CKK_RSA}}
+	roleWrap = role{"wrapping needs an AES secret key", p11.CKO_SECRET_KEY, []uint{p11.CKK_AES}, nil}
+	roleSign = role{"signing needs an EC or RSA private key", p11.CKO_PRIVATE_KEY, []uint{p11.CKK_EC, p11.CKK_RSA}, nil}
 )
 
+// roleOpen is what opening a file needs: either kind of key a stanza of
+// this backend can be for.
+var roleOpen = role{"opening needs an AES secret key or an RSA private key", p11.CKO_SECRET_KEY, []uint{p11.CKK_AES}, &roleDecrypt}
+
 func (r role) accepts(o object) bool {
-	return o.class == r.class && slices.Contains(r.types, o.keyType)
+	return o.class == r.class && slices.Contains(r.types, o.keyType) || r.also != nil && r.also.accepts(o)
 }
 
 // pick returns the one object matching u that can play role r. An object

@@ -19,3 +19,20 @@ package pkcs11
 // Readers match a stanza on the object label and CKA_ID only, so a key
 // restored or replicated to a token with another serial still opens it.
 const StanzaType = "pkcs11-aes-gcm"
+
+// Stanza types for RSA key pairs on a token: the data key encrypted with
+// RSAES-OAEP (RFC 8017) under the pair's public key, MGF1 with the same
+// hash as the OAEP hash, and an empty label. The hash is in the type, since
+// tokens differ in what they decrypt: SoftHSM2 2.6.1 does CKM_RSA_PKCS_OAEP
+// with SHA-1 only (see docs/hsm.md); OAEP's security does not rest on the
+// hash's collision resistance, so SHA-1 is still sound there.
+//
+// Body: the OAEP ciphertext, exactly as long as the modulus. Key id: as for
+// StanzaType, the token label and serial and the object label and CKA_ID of
+// the key pair. Sealing needs only the public key, read from the token
+// without logging in or from an export (envseal pubkey); opening decrypts
+// with CKM_RSA_PKCS_OAEP on the token.
+const (
+	StanzaTypeRSASHA256 = "pkcs11-rsa-oaep-sha256"
+	StanzaTypeRSASHA1   = "pkcs11-rsa-oaep-sha1"
+)

@@ -96,15 +96,21 @@ func (m *module) token(slot uint, info p11.TokenInfo) *token {
 
 // ready opens the session and logs in, once. t.mu must be held.
 func (t *token) ready(u *URI, opts *keyprovider.Options) error {
+	if err := t.session(); err != nil {
+		return err
+	}
+	return t.login(u, opts)
+}
+
+// session opens the session, once. t.mu must be held.
+func (t *token) session() error {
 	if t.closed {
 		return ErrClosed
 	}
 	if !t.open {
-		if err := t.openSession(); err != nil {
-			return err
-		}
+		return t.openSession()
 	}
-	return t.login(u, opts)
+	return nil
 }
 
 func (t *token) openSession() error {

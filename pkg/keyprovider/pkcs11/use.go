@@ -27,6 +27,23 @@ func (k *Key) use(ctx context.Context, fn func(t *token) error) error {
 	return fn(t)
 }
 
+// useSession is use without logging in: enough to read public objects.
+func (k *Key) useSession(ctx context.Context, fn func(t *token) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t, err := k.token()
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.session(); err != nil {
+		return err
+	}
+	return fn(t)
+}
+
 func (k *Key) token() (*token, error) {
 	path, err := k.uri.module()
 	if err != nil {

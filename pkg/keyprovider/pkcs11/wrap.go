@@ -5,6 +5,7 @@ package pkcs11
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -15,15 +16,36 @@ import (
 // pkcs11 recipient is never weaker than the payload's AES-256.
 const kekSize = 32
 
-// Wrap encrypts dataKey under the token's AES key. The encryption context is
-// bound by the header MAC, as for file keys: a token has no policy to check.
+// Wrap encrypts dataKey for the key. For an RSA key pair it encrypts
+// locally with RSA-OAEP under the public key, read from the token without
+// logging in (see StanzaTypeRSASHA256); for an AES key it encrypts on the
+// token (see StanzaType). Either way the encryption context is bound by the
+// header MAC, as for file keys: a token has no policy to check.
 func (k *Key) Wrap(ctx context.Context, dataKey []byte, _ map[string]string) (*keyprovider.Stanza, error) {
 	if len(dataKey) != keyprovider.DataKeySize {
 		return nil, fmt.Errorf("data key must be %d bytes", keyprovider.DataKeySize)
 	}
+	r, err := k.recipient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if r != nil {
+		return r.wrap(dataKey)
+	}
 	var s *keyprovider.Stanza
-	err := k.use(ctx, func(t *token) error {
+	err = k.use(ctx, func(t *token) error {
 		kek, err := t.kek(k.uri, p11.CKA_ENCRYPT)
+		if errors.Is(err, ErrWrongKeyType) {
+			// Perhaps an RSA public key that is a private object,
+			// which only a login shows.
+			if r, rerr := t.encryptionKey(k.uri); rerr != nil || r != nil {
+				if rerr != nil {
+					return rerr
+				}
+				s, err = r.wrap(dataKey)
+				return err
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -38,27 +60,59 @@ func (k *Key) Wrap(ctx context.Context, dataKey []byte, _ map[string]string) (*k
 	return s, err
 }
 
-// Unwrap decrypts a stanza made for this key. Stanzas of another type, or
-// whose key id names another object label or CKA_ID, are ErrNotMine;
-// finding that out for a pkcs11 stanza takes a login, since the label and
-// id are read from the token.
+// recipient returns the RSA public key the URI names, read from the token
+// once per Key without logging in, or nil when it names none (an AES key).
+func (k *Key) recipient(ctx context.Context) (*rsaRecipient, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.rsa != nil {
+		return k.rsa, nil
+	}
+	err := k.useSession(ctx, func(t *token) error {
+		r, err := t.encryptionKey(k.uri)
+		k.rsa = r
+		return err
+	})
+	return k.rsa, err
+}
+
+// Unwrap decrypts a stanza made for this key. Stanzas of another type (an
+// RSA stanza for an AES key, or the reverse), or whose key id names another
+// object label or CKA_ID, are ErrNotMine; finding that out for a pkcs11
+// stanza takes a login, since the label and id are read from the token.
 //
 // The token's label and serial in the key id are not compared: a key
 // restored from backup or replicated to another token (with another serial)
-// must still open the files sealed to it. They are bound by the AAD all the
-// same, which uses the stanza's own key id.
+// must still open the files sealed to it. For AES they are bound by the AAD
+// all the same, which uses the stanza's own key id.
 func (k *Key) Unwrap(ctx context.Context, s *keyprovider.Stanza, _ map[string]string) ([]byte, error) {
-	if s.Type != StanzaType {
+	alg, isRSA := oaepByStanza(s.Type)
+	if s.Type != StanzaType && !isRSA {
 		return nil, keyprovider.ErrNotMine
 	}
 	var dk []byte
 	err := k.use(ctx, func(t *token) error {
-		kek, err := t.kek(k.uri, p11.CKA_DECRYPT)
+		o, err := t.pick(k.uri, roleOpen)
 		if err != nil {
 			return err
 		}
-		if !kek.names(s.KeyID) {
+		if (o.class == p11.CKO_PRIVATE_KEY) != isRSA || !o.names(s.KeyID) {
 			return keyprovider.ErrNotMine
+		}
+		if isRSA {
+			_, size, err := t.checkDecrypt(k.uri, o)
+			if err != nil {
+				return err
+			}
+			if len(s.Body) != size {
+				return fmt.Errorf("%s stanza body is %d bytes, want %d (the modulus size): %w", s.Type, len(s.Body), size, ErrUnwrap)
+			}
+			dk, err = t.decryptOAEP(o, alg, s.Body)
+			return err
+		}
+		kek, err := t.checkKEK(k.uri, o, p11.CKA_DECRYPT)
+		if err != nil {
+			return err
 		}
 		if len(s.Body) != bodySize {
 			return fmt.Errorf("%s stanza body is %d bytes, want %d: %w", StanzaType, len(s.Body), bodySize, ErrUnwrap)
@@ -77,8 +131,15 @@ func (o object) names(keyID string) bool {
 
 // KeyID returns the id this key puts in stanzas (see StanzaType).
 func (k *Key) KeyID(ctx context.Context) (string, error) {
+	r, err := k.recipient(ctx)
+	if err != nil || r != nil {
+		if r != nil {
+			return r.keyID, nil
+		}
+		return "", err
+	}
 	var id string
-	err := k.use(ctx, func(t *token) error {
+	err = k.use(ctx, func(t *token) error {
 		kek, err := t.kek(k.uri, p11.CKA_ENCRYPT)
 		if err != nil {
 			return err
@@ -89,6 +150,25 @@ func (k *Key) KeyID(ctx context.Context) (string, error) {
 	return id, err
 }
 
+// ExportPublic returns the public half of an RSA key pair whose private
+// key may decrypt (CKA_DECRYPT), for sealing with --key pub:FILE. For any
+// other key (AES, EC, an RSA key pair for signing only) it fails with
+// ErrWrongKeyType, which is keyprovider.ErrUnsupported: envseal pubkey then
+// exports the signing key. A pair that may both sign and decrypt is
+// exported as an encryption key. Checking the private key takes a login.
+func (k *Key) ExportPublic(ctx context.Context) (*keyprovider.PublicKey, error) {
+	var r *rsaRecipient
+	err := k.use(ctx, func(t *token) error {
+		var err error
+		r, err = t.exportKey(k.uri)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r.export()
+}
+
 // kek finds u's AES-256 key and checks that it may do perm (CKA_ENCRYPT or
 // CKA_DECRYPT), which tokens would otherwise report as a bare
 // CKR_KEY_FUNCTION_NOT_PERMITTED.
@@ -97,6 +177,11 @@ func (t *token) kek(u *URI, perm uint) (object, error) {
 	if err != nil {
 		return object{}, err
 	}
+	return t.checkKEK(u, o, perm)
+}
+
+// checkKEK checks that the AES key o is AES-256 and may do perm.
+func (t *token) checkKEK(u *URI, o object, perm uint) (object, error) {
 	a, err := t.attrs(o.h, p11.CKA_VALUE_LEN, perm)
 	if err != nil {
 		return object{}, err
