@@ -96,7 +96,7 @@ func keygenFile(ctx context.Context, opts *KeygenOptions) error {
 		return usageErrorf("keys are written to files only, never to a terminal or log: envseal keygen -o FILE",
 			"keygen needs -o FILE")
 	}
-	files, err := keyprovider.LocalFiles()
+	files, err := keyprovider.LocalFilesFor(opts.Type)
 	if err != nil {
 		return err
 	}
@@ -107,9 +107,16 @@ func keygenFile(ctx context.Context, opts *KeygenOptions) error {
 	if signing {
 		return keygenSigningFile(ctx, opts, files)
 	}
-	if _, err := files.Generate(opts.Output, opts.Type, opts.Force); err != nil {
+	k, err := files.Generate(opts.Output, opts.Type, opts.Force)
+	if err != nil {
 		return withHintIfExists(err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "file:%s\n", opts.Output)
+	fmt.Fprintln(opts.IO.ErrOut, k.URI())
+	// A key pair (an age identity) says what to seal to, as age-keygen does.
+	if pe, ok := k.(keyprovider.PublicExporter); ok {
+		if pk, err := pe.ExportPublic(ctx); err == nil && pk.Line != "" {
+			fmt.Fprintf(opts.IO.ErrOut, "public key: %s\n", pk.Line)
+		}
+	}
 	return nil
 }
