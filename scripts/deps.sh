@@ -21,6 +21,8 @@ need_apt=()
 command -v softhsm2-util >/dev/null 2>&1 || need_apt+=(softhsm2)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
+command -v age >/dev/null 2>&1 || need_apt+=(age)
+command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
 if ((${#need_apt[@]})); then
   echo "deps: installing ${need_apt[*]} with apt-get" >&2
   SUDO=""
