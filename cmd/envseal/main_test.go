@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envseal/envseal/internal/testageplugin"
 	"github.com/envseal/envseal/internal/testci"
 	"github.com/envseal/envseal/internal/testhsm"
 	"github.com/envseal/envseal/internal/testkms"
@@ -27,6 +28,8 @@ import (
 func TestMain(m *testing.M) {
 	cmds := map[string]func(){
 		"envseal": main,
+		// A real age plugin on PATH, for age, age-keygen and envseal.
+		"age-plugin-" + testageplugin.Name: func() { os.Exit(testageplugin.Main()) },
 	}
 	maps.Copy(cmds, dumpableCmds)
 	testscript.Main(withKMS{m}, cmds)
@@ -48,6 +51,7 @@ func TestScripts(t *testing.T) {
 			"softhsm":     cmdSofthsm,
 			"samepayload": cmdSamepayload,
 			"hardlink":    cmdHardlink,
+			"stanzabody":  cmdStanzabody,
 
 			"kmsfault":   cmdKmsfault,
 			"kmscalls":   cmdKmscalls,
@@ -183,8 +187,9 @@ func copyVectors(work string) error {
 	return nil
 }
 
-// condition answers [kms] and [softhsm]: whether local-kms runs and
-// SoftHSM2 is installed. In CI both must be there: a script may not skip.
+// condition answers [kms], [softhsm] and [age]: whether local-kms runs,
+// SoftHSM2 is installed, and age, age-keygen and ssh-keygen are. In CI
+// each must be there: a script may not skip.
 func condition(cond string) (bool, error) {
 	var ok bool
 	switch cond {
@@ -193,6 +198,13 @@ func condition(cond string) (bool, error) {
 	case "softhsm":
 		_, _, err := testhsm.Find()
 		ok = err == nil
+	case "age":
+		ok = true
+		for _, tool := range []string{"age", "age-keygen", "ssh-keygen"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				ok = false
+			}
+		}
 	default:
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}

@@ -149,7 +149,7 @@ func openSSHPrivate(uri, path string, pemBytes []byte, opts *keyprovider.Options
 		if pub == nil {
 			return nil, tag(fmt.Errorf("SSH key %s is encrypted, and neither it nor %s.pub holds its public key", path, path), ErrKeyFile)
 		}
-		rc, err := sshRecipient(pub, "")
+		rc, err := sshRecipient(pub, publicLine(path+".pub", pub))
 		if err != nil {
 			return nil, err
 		}
@@ -164,7 +164,7 @@ func openSSHPrivate(uri, path string, pemBytes []byte, opts *keyprovider.Options
 	if err != nil {
 		return nil, err
 	}
-	rc, err := sshRecipient(pub, "")
+	rc, err := sshRecipient(pub, publicLine(path+".pub", pub))
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +198,20 @@ func sshIdentity(k any) (agelib.Identity, ssh.PublicKey, error) {
 		return nil, nil, tag(fmt.Errorf("SSH key cannot be an age identity: %s", reason(err)), ErrKeyFile)
 	}
 	return id, pub, nil
+}
+
+// publicLine returns the line of the public key file next to a private
+// key (with its comment, "me@host"), if it holds the same key; else "".
+func publicLine(path string, pub ssh.PublicKey) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	p, _, _, _, err := ssh.ParseAuthorizedKey(data)
+	if err != nil || !bytes.Equal(p.Marshal(), pub.Marshal()) {
+		return ""
+	}
+	return strings.TrimSpace(strings.SplitN(string(data), "\n", 2)[0])
 }
 
 func readPublicKey(path string) ssh.PublicKey {
