@@ -66,7 +66,10 @@ var exampleFixtures = map[string]struct {
 	"envseal pubkey": {setup: `
 		envseal keygen --type ed25519 -o release.pem 2>/dev/null && rm release.pub.pem
 		echo app > app
-		envseal sign --key file:release.pem -o app.sig app`},
+		envseal sign --key file:release.pem -o app.sig app
+		envseal keygen --type x25519 -o me.txt 2>/dev/null
+		ssh-keygen -q -t ed25519 -N '' -f id_ed25519
+		echo DB_PASSWORD=hunter2 > db.env`},
 	"envseal migrate": {
 		setup: `
 		echo data | openssl enc -e -aes256 -k file:///./datakey -iter 1000 -out encrypted-data-file.txt

@@ -37,6 +37,11 @@ FILE is a PKCS#8 PEM private key for envseal sign, and its public key is
 written next to it as a PEM SubjectPublicKeyInfo: FILE without its .pem
 suffix, plus .pub.pem (mode 0644, same --force rule).
 
+With --type x25519 (or mlkem768x25519, post-quantum hybrid), FILE is an
+age identity file, as age-keygen writes it, and its recipient (age1...) is
+printed after the URI, age:FILE; seal to it with --key age1... or
+--key age:FILE.
+
 With --key, the key is made inside a backend and never leaves it:
   awskms:///alias/NAME   CreateKey + CreateAlias; prints the key ARN. --spec
                          SYMMETRIC_DEFAULT (default), RSA_2048|3072|4096,
@@ -49,6 +54,9 @@ With --key, the key is made inside a backend and never leaves it:
                          is an error.`,
 		Example: `  envseal keygen -o team.key
   envseal seal --key file:team.key -o notes.sealed notes.txt
+
+  # an age identity; age -d -i me.txt and age-keygen -y me.txt read it
+  envseal keygen --type x25519 -o me.txt
 
   # a signing key pair: release.pem and release.pub.pem
   envseal keygen --type ecdsa-p256 -o release.pem

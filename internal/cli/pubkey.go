@@ -40,7 +40,13 @@ the public half of the private key, for an AWS KMS key (usage SIGN_VERIFY)
 what GetPublicKey returns, for a PKCS#11 key the public key object that goes
 with it on the token.`,
 		Example: `  envseal pubkey --key file:release.pem > release.pub.pem
-  envseal verify --pubkey release.pub.pem --signature app.sig app`,
+  envseal verify --pubkey release.pub.pem --signature app.sig app
+
+  # an age identity's recipient, the line age-keygen -y prints; an SSH
+  # key's public line; together a file anyone can seal to, offline
+  envseal pubkey --key age:me.txt -o team.pub
+  envseal pubkey --key ssh:id_ed25519 >> team.pub
+  envseal seal --key pub:team.pub -o db.env.sealed db.env`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
