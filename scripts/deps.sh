@@ -25,6 +25,8 @@ command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 command -v pre-commit >/dev/null 2>&1 || need_apt+=(pre-commit)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v aws >/dev/null 2>&1 || need_apt+=(awscli)
+command -v age >/dev/null 2>&1 || need_apt+=(age)
+command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
 if ((${#need_apt[@]})); then
   echo "deps: installing ${need_apt[*]} with apt-get" >&2
   SUDO=""

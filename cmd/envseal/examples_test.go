@@ -68,7 +68,10 @@ var exampleFixtures = map[string]struct {
 		echo app > app
 		envseal sign --key file:release.pem -o app.sig app
 		envseal keygen --key awskms:///alias/Team --spec RSA_3072 --usage ENCRYPT_DECRYPT >/dev/null
-		echo API_TOKEN=t0ps3cret > secrets.env`,
+		echo API_TOKEN=t0ps3cret > secrets.env
+		envseal keygen --type x25519 -o me.txt 2>/dev/null
+		ssh-keygen -q -t ed25519 -N '' -f id_ed25519
+		echo DB_PASSWORD=hunter2 > db.env`,
 		// The token RSA example's token is made by the test (see softhsmToken).
 		env: []string{"ENVSEAL_PKCS11_PIN=1234"},
 	},

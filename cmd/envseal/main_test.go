@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envseal/envseal/internal/testageplugin"
 	"github.com/envseal/envseal/internal/testci"
 	"github.com/envseal/envseal/internal/testhsm"
 	"github.com/envseal/envseal/internal/testkms"
@@ -27,6 +28,8 @@ import (
 func TestMain(m *testing.M) {
 	cmds := map[string]func(){
 		"envseal": main,
+		// A real age plugin on PATH, for age, age-keygen and envseal.
+		"age-plugin-" + testageplugin.Name: func() { os.Exit(testageplugin.Main()) },
 	}
 	maps.Copy(cmds, dumpableCmds)
 	testscript.Main(withKMS{m}, cmds)
@@ -49,6 +52,7 @@ func TestScripts(t *testing.T) {
 			"samepayload": cmdSamepayload,
 			"sameheader":  cmdSameheader,
 			"hardlink":    cmdHardlink,
+			"stanzabody":  cmdStanzabody,
 
 			"kmsfault":   cmdKmsfault,
 			"kmscalls":   cmdKmscalls,
@@ -191,10 +195,10 @@ func copyVectors(work string) error {
 	return nil
 }
 
-// condition answers [kms], [softhsm], [pkcs11tool], [git] and
+// condition answers [kms], [softhsm], [pkcs11tool], [age], [git] and
 // [pre-commit]: whether local-kms runs, SoftHSM2 is installed, and OpenSC's
-// pkcs11-tool, git and pre-commit are on PATH. In CI all must be there: a
-// script may not skip.
+// pkcs11-tool, age, age-keygen, ssh-keygen, git and pre-commit are on
+// PATH. In CI all must be there: a script may not skip.
 func condition(cond string) (bool, error) {
 	var ok bool
 	switch cond {
@@ -210,6 +214,13 @@ func condition(cond string) (bool, error) {
 		// OpenSC's pkcs11-tool, to make token keys the way users do.
 		_, err := exec.LookPath("pkcs11-tool")
 		ok = err == nil
+	case "age":
+		ok = true
+		for _, tool := range []string{"age", "age-keygen", "ssh-keygen"} {
+			if _, err := exec.LookPath(tool); err != nil {
+				ok = false
+			}
+		}
 	default:
 		return false, fmt.Errorf("unknown condition %q", cond)
 	}

@@ -113,7 +113,7 @@ func TestThrowawayBackend(t *testing.T) {
 
 	t.Run("bad URI", func(t *testing.T) {
 		_, errOut, _ := run(t, dir, "open", "--key", "nokey", "a.sealed")
-		want := "hint: key URIs look like file:key.pem, pub:team.pub, awskms:///alias/NAME, pkcs11:token=T;object=NAME or testkey:NAME\n"
+		want := "hint: key URIs look like age:key.txt, file:key.pem, pub:team.pub, awskms:///alias/NAME, pkcs11:token=T;object=NAME or testkey:NAME\n"
 		if !strings.HasSuffix(errOut, want) {
 			t.Errorf("stderr %q does not end with %q", errOut, want)
 		}

@@ -5,6 +5,7 @@ package cli
 // registry and name no backend. Adding a backend is its package plus one
 // line here.
 import (
+	_ "github.com/envseal/envseal/pkg/keyprovider/age"
 	_ "github.com/envseal/envseal/pkg/keyprovider/awskms"
 	_ "github.com/envseal/envseal/pkg/keyprovider/localkey"
 	_ "github.com/envseal/envseal/pkg/keyprovider/pkcs11"

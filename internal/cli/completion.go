@@ -176,8 +176,10 @@ func completeKeyURI(bs []keyprovider.Backend) cobra.CompletionFunc {
 			if !b.Complete.Paths {
 				continue
 			}
-			if path, ok := strings.CutPrefix(toComplete, b.Scheme+":"); ok {
-				return completePaths(b.Scheme+":", path)
+			for _, scheme := range append([]string{b.Scheme}, b.Aliases...) {
+				if path, ok := strings.CutPrefix(toComplete, scheme+":"); ok {
+					return completePaths(scheme+":", path)
+				}
 			}
 		}
 		return withPrefix(prefixes, toComplete), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp

@@ -44,7 +44,7 @@ func TestFlagCompletion(t *testing.T) {
 		want      []string
 		directive string
 	}{
-		{[]string{"keygen", "--type", ""}, []string{"aes-256", "ed25519", "ecdsa-p256", "ecdsa-p384", "rsa-3072", "rsa-4096", "rsa-oaep-3072", "rsa-oaep-4096"}, noFiles},
+		{[]string{"keygen", "--type", ""}, []string{"x25519", "mlkem768x25519", "aes-256", "ed25519", "ecdsa-p256", "ecdsa-p384", "rsa-3072", "rsa-4096", "rsa-oaep-3072", "rsa-oaep-4096"}, noFiles},
 		{[]string{"keygen", "--spec", "ECC"}, []string{"ECC_NIST_P256", "ECC_NIST_P384"}, noFiles},
 		{[]string{"keygen", "--usage", ""}, []string{"ENCRYPT_DECRYPT", "SIGN_VERIFY"}, noFiles},
 		{[]string{"keygen", "--key", ""}, []string{"awskms:///alias/", "pkcs11:token="}, noFilesNoSpace},
@@ -52,7 +52,7 @@ func TestFlagCompletion(t *testing.T) {
 		{[]string{"datakey", "--encryption-algorithm", "RSA"}, []string{"RSAES_OAEP_SHA_256", "RSAES_OAEP_SHA_1"}, noFiles},
 		{[]string{"hash", "-a", "sha3"}, []string{"sha384", "sha3-256", "sha3-512"}, noFiles},
 		{[]string{"open", "--md", "md"}, []string{"md5"}, noFiles},
-		{[]string{"seal", "--key", ""}, []string{"file:", "pub:", "awskms:///alias/", "pkcs11:token="}, noFilesNoSpace},
+		{[]string{"seal", "--key", ""}, []string{"age:", "ssh:", "file:", "pub:", "awskms:///alias/", "pkcs11:token="}, noFilesNoSpace},
 		{[]string{"seal", "--key", "aws"}, []string{"awskms:///alias/"}, noFilesNoSpace},
 		{[]string{"seal", "--key", "file:t"}, []string{"file:team.key"}, noFiles},
 		{[]string{"seal", "-k", "file:"}, []string{"file:keys/", "file:notes.txt", "file:team.key"}, noFilesNoSpace},

@@ -37,6 +37,11 @@ FILE is a PKCS#8 PEM private key for envseal sign, and its public key is
 written next to it as a PEM SubjectPublicKeyInfo: FILE without its .pem
 suffix, plus .pub.pem (mode 0644, same --force rule).
 
+With --type x25519 (or mlkem768x25519, post-quantum hybrid), FILE is an
+age identity file, as age-keygen writes it, and its recipient (age1...) is
+printed after the URI, age:FILE; seal to it with --key age1... or
+--key age:FILE.
+
 With --key, the key is made inside a backend and never leaves it:
   awskms:///alias/NAME   CreateKey + CreateAlias; prints the key ARN. --spec
                          SYMMETRIC_DEFAULT (default), RSA_2048|3072|4096,
@@ -51,6 +56,9 @@ With --key, the key is made inside a backend and never leaves it:
                          an error.`,
 		Example: `  envseal keygen -o team.key
   envseal seal --key file:team.key -o notes.sealed notes.txt
+
+  # an age identity; age -d -i me.txt and age-keygen -y me.txt read it
+  envseal keygen --type x25519 -o me.txt
 
   # a signing key pair: release.pem and release.pub.pem
   envseal keygen --type ecdsa-p256 -o release.pem
@@ -98,7 +106,7 @@ func keygenFile(ctx context.Context, opts *KeygenOptions) error {
 		return usageErrorf("keys are written to files only, never to a terminal or log: envseal keygen -o FILE",
 			"keygen needs -o FILE")
 	}
-	files, err := keyprovider.LocalFiles()
+	files, err := keyprovider.LocalFilesFor(opts.Type)
 	if err != nil {
 		return err
 	}
@@ -109,9 +117,16 @@ func keygenFile(ctx context.Context, opts *KeygenOptions) error {
 	if signing {
 		return keygenSigningFile(ctx, opts, files)
 	}
-	if _, err := files.Generate(opts.Output, opts.Type, opts.Force); err != nil {
+	k, err := files.Generate(opts.Output, opts.Type, opts.Force)
+	if err != nil {
 		return withHintIfExists(err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "file:%s\n", opts.Output)
+	fmt.Fprintln(opts.IO.ErrOut, k.URI())
+	// A key pair (an age identity) says what to seal to, as age-keygen does.
+	if pe, ok := k.(keyprovider.PublicExporter); ok {
+		if pk, err := pe.ExportPublic(ctx); err == nil && pk.Line != "" {
+			fmt.Fprintf(opts.IO.ErrOut, "public key: %s\n", pk.Line)
+		}
+	}
 	return nil
 }

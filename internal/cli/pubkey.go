@@ -52,7 +52,14 @@ with it on the token.`,
   envseal keygen --key 'pkcs11:token=prod;object=team-rsa' --type rsa-oaep-3072
   envseal pubkey --key 'pkcs11:token=prod;object=team-rsa' -o team-rsa.pub
   echo API_TOKEN=t0ps3cret | envseal seal --key pub:team-rsa.pub -o team-secrets.env.sealed
-  envseal open --key 'pkcs11:token=prod;object=team-rsa' team-secrets.env.sealed`,
+  envseal open --key 'pkcs11:token=prod;object=team-rsa' team-secrets.env.sealed
+
+
+  # an age identity's recipient, the line age-keygen -y prints; an SSH
+  # key's public line; together a file anyone can seal to, offline
+  envseal pubkey --key age:me.txt -o team.pub
+  envseal pubkey --key ssh:id_ed25519 >> team.pub
+  envseal seal --key pub:team.pub -o db.env.sealed db.env`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

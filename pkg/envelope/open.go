@@ -44,14 +44,25 @@ func (h *Header) DataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]by
 // covers every stanza, so if an identity's stanza fails and a later one
 // with the same key id would succeed, the first was altered and the MAC
 // fails anyway.
+//
+// An identity that must try stanzas to know whether they are its own
+// (keyprovider.LimitedUnwrapper) is given at most UnwrapLimit of the
+// file's stanzas that are candidates for it, whatever it answers.
 func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]byte, *keyprovider.Stanza, error) {
 	var firstErr error
 	failed := map[unwrapAttempt]bool{}
+	tries := make([]int, len(ids))
 	for _, s := range h.Stanzas {
 		for i, id := range ids {
 			a := unwrapAttempt{i, s.Type, s.KeyID}
 			if failed[a] {
 				continue
+			}
+			if l, ok := id.(keyprovider.LimitedUnwrapper); ok && l.Candidate(s) {
+				if tries[i] >= l.UnwrapLimit() {
+					continue
+				}
+				tries[i]++
 			}
 			dk, err := id.Unwrap(ctx, s, h.Context)
 			if errors.Is(err, keyprovider.ErrNotMine) {

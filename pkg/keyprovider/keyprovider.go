@@ -84,3 +84,22 @@ var ErrNotMine = errors.New("stanza is not for this key")
 // ErrUnsupported is returned (wrapped) when a key cannot do what was asked,
 // for example unwrapping with a signing-only key.
 var ErrUnsupported = errors.New("operation not supported by this key")
+
+// LimitedUnwrapper is an Unwrapper that cannot tell its own stanzas from
+// other keys' by type and key id, and so must try them: an age plugin
+// identity, which runs a program for each try and cannot derive the key id
+// its stanzas carry. A reader passes it at most UnwrapLimit of a file's
+// stanzas that are Candidates, whatever Unwrap answers for them (ErrNotMine
+// included), so that a hostile file cannot make it run the program once per
+// stanza.
+type LimitedUnwrapper interface {
+	Unwrapper
+
+	// Candidate reports, doing no work, whether Unwrap would try s (its
+	// type and key id fit this key) rather than answer ErrNotMine at once.
+	Candidate(s *Stanza) bool
+
+	// UnwrapLimit is how many candidate stanzas of one file Unwrap is
+	// given at most.
+	UnwrapLimit() int
+}

@@ -167,6 +167,12 @@ func Generate(path string, force bool) (*Key, error) {
 	return New(kek, "file:"+path)
 }
 
+// WriteKeyFile writes a private key file the way envseal keygen -o does
+// (see writeKeyFile), for other backends whose keys are local files.
+func WriteKeyFile(path string, data []byte, force bool) error {
+	return writeKeyFile(path, data, force)
+}
+
 // writeKeyFile puts data at path, mode 0600, so that neither a crash nor a
 // concurrent keygen can leave an empty or partial key file, and so that a
 // key that was reported made is on disk: a file may be sealed to it right
