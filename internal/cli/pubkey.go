@@ -57,9 +57,9 @@ with it on the token.`,
 
   # an age identity's recipient, the line age-keygen -y prints; an SSH
   # key's public line; together a file anyone can seal to, offline
-  envseal pubkey --key age:me.txt -o team.pub
-  envseal pubkey --key ssh:id_ed25519 >> team.pub
-  envseal seal --key pub:team.pub -o db.env.sealed db.env`,
+  envseal pubkey --key age:me.txt -o people.pub
+  envseal pubkey --key ssh:id_ed25519 >> people.pub
+  envseal seal --key pub:people.pub -o db.env.sealed db.env`,
 		Args: maxArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
