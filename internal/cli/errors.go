@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/envseal/envseal/pkg/keyprovider"
 	"io"
 	"strings"
 	"syscall"
@@ -75,6 +76,10 @@ func ExitCode(err error) int {
 	case errors.As(err, &xe):
 		return xe.Code
 	case errors.As(err, &ue):
+		return ExitUsage
+	case errors.Is(err, keyprovider.ErrBadURI):
+		// A key URI or recipient that does not parse is a mistyped
+		// argument, like an unknown flag, not a failure of the key.
 		return ExitUsage
 	case errors.Is(err, ErrInterrupted):
 		return ExitInterrupted
