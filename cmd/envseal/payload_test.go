@@ -24,19 +24,26 @@ func cmdSamepayload(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func payloadOf(ts *testscript.TestScript, name string) []byte {
-	f, err := os.Open(ts.MkAbs(name))
-	ts.Check(err)
-	defer f.Close()
-	br := bufio.NewReader(f)
-	var src io.Reader = br
-	if armor.IsArmored(br) {
-		src = bufio.NewReader(armor.NewReader(br))
-	}
-	_, err = envelope.Parse(src)
-	ts.Check(err)
+	_, src, done := parseEnvelope(ts, name)
+	defer done()
 	p, err := io.ReadAll(src)
 	ts.Check(err)
 	return p
+}
+
+// parseEnvelope opens an envelope file, binary or armored, and parses its
+// header; src reads on from the payload. done closes the file.
+func parseEnvelope(ts *testscript.TestScript, name string) (h *envelope.Header, src io.Reader, done func()) {
+	f, err := os.Open(ts.MkAbs(name))
+	ts.Check(err)
+	br := bufio.NewReader(f)
+	src = br
+	if armor.IsArmored(br) {
+		src = bufio.NewReader(armor.NewReader(br))
+	}
+	h, err = envelope.Parse(src)
+	ts.Check(err)
+	return h, src, func() { f.Close() }
 }
 
 // sameheader A B asserts that two envelope files (binary or armored) have
@@ -53,16 +60,8 @@ func cmdSameheader(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func headerOf(ts *testscript.TestScript, name string) []byte {
-	f, err := os.Open(ts.MkAbs(name))
-	ts.Check(err)
-	defer f.Close()
-	br := bufio.NewReader(f)
-	var src io.Reader = br
-	if armor.IsArmored(br) {
-		src = bufio.NewReader(armor.NewReader(br))
-	}
-	h, err := envelope.Parse(src)
-	ts.Check(err)
+	h, _, done := parseEnvelope(ts, name)
+	defer done()
 	b, err := h.Marshal()
 	ts.Check(err)
 	return b
