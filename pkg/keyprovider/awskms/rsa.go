@@ -240,16 +240,7 @@ func (c *Client) unwrapRSA(ctx context.Context, s *keyprovider.Stanza) ([]byte, 
 		return nil, &Error{Op: "decrypt data key", Key: s.KeyID, Kind: ErrInvalidCiphertext,
 			Err: fmt.Errorf("RSA ciphertext is %d bytes, want 256, 384 or 512", len(s.Body))}
 	}
-	dk, err := c.DecryptWith(ctx, s.Body, nil, s.KeyID, RSAAlgorithm)
-	if err != nil {
-		return nil, err
-	}
-	if len(dk.Plaintext) != keyprovider.DataKeySize {
-		dk.Clear()
-		return nil, &Error{Op: "decrypt data key", Key: s.KeyID, Kind: ErrBadResponse,
-			Err: fmt.Errorf("data key is %d bytes, want %d", len(dk.Plaintext), keyprovider.DataKeySize)}
-	}
-	return dk.Plaintext, nil
+	return dataKeyOf(c.DecryptWith(ctx, s.Body, nil, s.KeyID, RSAAlgorithm))
 }
 
 // validRSABody reports whether b is as long as an RSA_2048, RSA_3072 or

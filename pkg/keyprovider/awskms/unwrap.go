@@ -58,14 +58,21 @@ func (k *Key) owns(ctx context.Context, stanzaARN string) (bool, error) {
 // unwrapStanza decrypts s.Body pinned to s.KeyID and checks that it holds
 // a data key of the right size.
 func (c *Client) unwrapStanza(ctx context.Context, s *keyprovider.Stanza, encCtx map[string]string) ([]byte, error) {
-	dk, err := c.DecryptBlob(ctx, s.Body, encCtx, s.KeyID)
+	return dataKeyOf(c.DecryptBlob(ctx, s.Body, encCtx, s.KeyID))
+}
+
+// dataKeyOf returns the plaintext of a Decrypt that must be a data key,
+// cleared and refused if it has another size: KMS decrypts any blob of
+// the key's, and a file could hold one that is not a data key.
+func dataKeyOf(dk *DataKey, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
 	if len(dk.Plaintext) != keyprovider.DataKeySize {
+		n := len(dk.Plaintext)
 		dk.Clear()
-		return nil, &Error{Op: "decrypt data key", Key: s.KeyID, Kind: ErrBadResponse,
-			Err: fmt.Errorf("data key is %d bytes, want %d", len(dk.Plaintext), keyprovider.DataKeySize)}
+		return nil, &Error{Op: "decrypt data key", Key: dk.KeyID, Kind: ErrBadResponse,
+			Err: fmt.Errorf("data key is %d bytes, want %d", n, keyprovider.DataKeySize)}
 	}
 	return dk.Plaintext, nil
 }

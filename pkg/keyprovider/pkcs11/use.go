@@ -12,23 +12,16 @@ import (
 // the token locked for the duration. The module is loaded and the token
 // found on first use.
 func (k *Key) use(ctx context.Context, fn func(t *token) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	t, err := k.token()
-	if err != nil {
-		return err
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if err := t.ready(k.uri, k.opts); err != nil {
-		return err
-	}
-	return fn(t)
+	return k.withToken(ctx, func(t *token) error { return t.ready(k.uri, k.opts) }, fn)
 }
 
 // useSession is use without logging in: enough to read public objects.
 func (k *Key) useSession(ctx context.Context, fn func(t *token) error) error {
+	return k.withToken(ctx, (*token).session, fn)
+}
+
+// withToken runs prepare and then fn with the key's token locked.
+func (k *Key) withToken(ctx context.Context, prepare, fn func(t *token) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -38,7 +31,7 @@ func (k *Key) useSession(ctx context.Context, fn func(t *token) error) error {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if err := t.session(); err != nil {
+	if err := prepare(t); err != nil {
 		return err
 	}
 	return fn(t)
