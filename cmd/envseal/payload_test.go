@@ -36,7 +36,7 @@ func payloadOf(ts *testscript.TestScript, name string) []byte {
 func parseEnvelope(ts *testscript.TestScript, name string) (h *envelope.Header, src io.Reader, done func()) {
 	f, err := os.Open(ts.MkAbs(name))
 	ts.Check(err)
-	br := bufio.NewReader(f)
+	br := bufio.NewReaderSize(f, armor.SniffSize)
 	src = br
 	if armor.IsArmored(br) {
 		src = bufio.NewReader(armor.NewReader(br))

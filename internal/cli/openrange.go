@@ -37,7 +37,7 @@ func openRange(ctx context.Context, opts *OpenOptions, ids []keyprovider.Unwrapp
 			return fmt.Errorf("--offset and --length need a regular file: %s is not one", in.name)
 		}
 		src := ctxReaderAt{ctx, in.file}
-		if armor.IsArmored(bufio.NewReader(io.NewSectionReader(src, 0, 4096))) {
+		if armor.IsArmoredAt(src, size) {
 			return withHint(fmt.Errorf("%s is armored: --offset and --length need the binary form", in.name),
 				"envseal open without --offset/--length reads armored files")
 		}

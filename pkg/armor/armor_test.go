@@ -100,9 +100,15 @@ func TestIsArmored(t *testing.T) {
 		"ENVSEAL\x01":   false,
 		"":              false,
 		"-----BEGIN EN": false,
+		strings.Repeat(" ", armor.MaxLeadingSpace) + s:     true,
+		strings.Repeat("\n", armor.MaxLeadingSpace+1) + s: false,
 	} {
-		if got := armor.IsArmored(bufio.NewReader(strings.NewReader(in))); got != want {
+		if got := armor.IsArmored(bufio.NewReaderSize(strings.NewReader(in), armor.SniffSize)); got != want {
 			t.Errorf("IsArmored(%.20q) = %v", in, got)
+		}
+		// Random access (open --offset) decides the same way.
+		if got := armor.IsArmoredAt(strings.NewReader(in), int64(len(in))); got != want {
+			t.Errorf("IsArmoredAt(%.20q) = %v", in, got)
 		}
 	}
 }

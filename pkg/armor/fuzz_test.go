@@ -25,10 +25,13 @@ func FuzzIsArmored(f *testing.F) {
 		if n > 0 && !bytes.Equal(rest[:n], in[:n]) {
 			t.Fatal("IsArmored consumed input")
 		}
-		// IsArmored skips at most 4097 bytes of leading whitespace (a line
-		// and its newline, see reader.go's maxLine) before giving up.
+		// IsArmored skips at most MaxLeadingSpace bytes of leading
+		// whitespace before giving up.
 		trimmed := bytes.TrimLeft(in, " \t\r\n")
-		want := bytes.HasPrefix(trimmed, []byte(armor.Header)) && len(in)-len(trimmed) <= 4097
+		want := bytes.HasPrefix(trimmed, []byte(armor.Header)) && len(in)-len(trimmed) <= armor.MaxLeadingSpace
+		if at := armor.IsArmoredAt(bytes.NewReader(in), int64(len(in))); at != want {
+			t.Fatalf("IsArmoredAt = %v for %.40q", at, in)
+		}
 		if got != want {
 			t.Fatalf("IsArmored = %v for %.40q", got, in)
 		}

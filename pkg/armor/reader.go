@@ -33,22 +33,31 @@ func NewReader(src io.Reader) *Reader {
 	return &Reader{src: bufio.NewReaderSize(src, maxLine)}
 }
 
-// IsArmored reports whether the buffered input starts (after whitespace)
-// with the armor header. It only peeks, consuming nothing.
+// MaxLeadingSpace is how much whitespace IsArmored looks through before
+// the BEGIN label: input with more is read as binary (and then is not an
+// envseal file). Every reader uses this one bound, so that a file is
+// armored or not whichever way it is opened.
+const MaxLeadingSpace = 4096
+
+// SniffSize is how many bytes IsArmored may need to peek: a bufio.Reader
+// it is given must have at least this size.
+const SniffSize = MaxLeadingSpace + len(Header)
+
+// IsArmored reports whether the buffered input starts, after at most
+// MaxLeadingSpace bytes of space, tab, CR or LF, with the armor header.
+// It only peeks, consuming nothing; r's buffer must hold SniffSize bytes.
 func IsArmored(r *bufio.Reader) bool {
-	for skip := 0; ; skip++ {
-		b, err := r.Peek(skip + 1)
-		if err != nil {
-			return false
-		}
-		if !isSpace(b[skip]) {
-			start, err := r.Peek(skip + len(Header))
-			return err == nil && string(start[skip:]) == Header
-		}
-		if skip > maxLine {
-			return false
-		}
+	b, _ := r.Peek(SniffSize) // a shorter input gives what there is
+	skip := 0
+	for skip < len(b) && skip < MaxLeadingSpace && isSpace(b[skip]) {
+		skip++
 	}
+	return bytes.HasPrefix(b[skip:], []byte(Header))
+}
+
+// IsArmoredAt is IsArmored for random-access input of size bytes.
+func IsArmoredAt(src io.ReaderAt, size int64) bool {
+	return IsArmored(bufio.NewReaderSize(io.NewSectionReader(src, 0, min(size, int64(SniffSize))), SniffSize))
 }
 
 func (r *Reader) Read(p []byte) (int, error) {

@@ -59,7 +59,7 @@ var ErrArmored = errors.New("armored files have no random access")
 // chunks a ReadAt covers are read and authenticated. It returns the
 // plaintext as an io.ReaderAt and the plaintext's size.
 func DecryptRange(ctx context.Context, src io.ReaderAt, size int64, identities []keyprovider.Unwrapper, opts *OpenOptions) (io.ReaderAt, int64, error) {
-	if armor.IsArmored(bufio.NewReader(io.NewSectionReader(src, 0, min(size, 1024)))) {
+	if armor.IsArmoredAt(src, size) {
 		return nil, 0, ErrArmored
 	}
 	_, r, n, err := envelope.DecryptAt(ctx, src, size, identities, opts.required())
