@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target (go test -list '^Fuzz' over ./...) for FUZZTIME
 # each, default 1m, and prints how many inputs each one tried. This is the
-# long run, to do after changing any parser; scripts/test.sh calls it with
-# FUZZTIME=2s.
+# long run, to do after changing any parser; .ci/run calls it with
+# FUZZTIME=2s after scripts/test.sh.
 #
 #   scripts/fuzz.sh                      # every target, 1 minute each
 #   FUZZTIME=10m FUZZ=Decrypt scripts/fuzz.sh   # targets matching a regexp
