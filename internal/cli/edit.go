@@ -54,8 +54,8 @@ pass a --key for each of them (KMS keys need Encrypt permission), or the
 command names the missing key ids and stops before the editor opens. With
 --rotate-data-key the file is rewritten even if the content did not change.
 
-A second edit, set or unset of the same file is refused while one runs
-(an flock on the file). Exit status: 0 on success or no change, 1 when the
+A second edit, set, unset, rewrap --in-place or migrate --in-place of the
+same file is refused while one runs (an flock on the file). Exit status: 0 on success or no change, 1 when the
 file cannot be opened, the editor fails or is not found (the file is then
 unchanged), 2 for usage errors, 130 when a signal stopped the editor.`,
 		Example: `  envseal edit --key file:team.key secrets.env.sealed

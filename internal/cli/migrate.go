@@ -151,6 +151,11 @@ func migrateInPlace(ctx context.Context, ios *IOStreams, path string, fn func(io
 		return err
 	}
 	in.Close()
+	l, err := lockInPlace(path)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
 	// Before orig is linked: that link is ours, and one an interrupted run
 	// left is reused.
 	if err := checkSingleLink(path, orig); err != nil {
