@@ -31,8 +31,8 @@ func NewCmdEdit(ios *IOStreams, runF func(context.Context, *EditOptions) error) 
 		Use:   "edit [--key URI]... [--rotate-data-key] FILE.sealed",
 		Short: "Change a sealed file in an editor, without plaintext in the working tree",
 		Long: `Decrypt FILE.sealed into a private directory (mode 0700, the file 0600) in
-$XDG_RUNTIME_DIR, else /dev/shm, else the temp directory, never beside the
-file, and open it in $VISUAL, else $EDITOR, else vi. The editor setting is
+$XDG_RUNTIME_DIR (if a 0700 directory of this user), else /dev/shm, else
+the temp directory, never beside the file, and open it in $VISUAL, else $EDITOR, else vi. The editor setting is
 split on spaces (EDITOR="code --wait"), or run with sh -c when it has
 shell quoting. When the editor exits 0 and the content changed, FILE.sealed
 is replaced atomically, with the same recipients and context and armored if
@@ -130,7 +130,13 @@ func editRun(ctx context.Context, opts *EditOptions) (err error) {
 	// meanwhile (the editor got it, and chose to carry on), without
 	// letting that cancelled context stop a local write halfway.
 	ctx = context.WithoutCancel(ctx)
-	edited, err := os.Open(path)
+	// Read back through the directory's descriptor, and only if its path
+	// still leads there: what the editor saved in the directory envseal
+	// made, never a file someone redirected the path to.
+	if err := dir.Check(); err != nil {
+		return fmt.Errorf("not saved: %w", err)
+	}
+	edited, err := dir.Open(filepath.Base(path))
 	if err != nil {
 		return fmt.Errorf("failed to read the edited file: %w", err)
 	}
