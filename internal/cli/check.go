@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -93,13 +92,15 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 // checkEnvelope returns why path is not an envelope with those recipients and
 // that context, or "".
 func checkEnvelope(path string, recipients []string, required map[string]string) string {
-	f, err := os.Open(path)
+	f, err := openNoBlock(path)
 	if err != nil {
 		return fmt.Sprintf("failed to open: %v", errors.Unwrap(err))
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return "a directory, not a file"
+	} else if err == nil && !fi.Mode().IsRegular() {
+		return "not a regular file"
 	}
 	info, err := envseal.Inspect(f)
 	switch {

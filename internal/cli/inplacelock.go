@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"syscall"
 )
 
 // inPlaceLock is held by every command that replaces a file in place
@@ -44,7 +45,7 @@ func lockInPlace(path string) (*inPlaceLock, error) {
 	// and start again if not (a few times: each try means another run
 	// completed).
 	for try := 0; ; try++ {
-		f, err := os.Open(path)
+		f, err := openNoBlock(path)
 		if err != nil {
 			return nil, fmt.Errorf("failed to open input: %w", err)
 		}
@@ -64,6 +65,9 @@ func lockOpenedFile(path string, f *os.File) (l *inPlaceLock, retry bool, err er
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, false, fmt.Errorf("failed to open input: %w", err)
+	}
+	if fi.IsDir() {
+		return nil, false, fmt.Errorf("input %s is a directory", path) // as openInput says it
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, false, usageErrorf("", "%s is not a regular file", path)
@@ -98,6 +102,14 @@ func (l *inPlaceLock) unchanged() error {
 func (l *inPlaceLock) Close() error {
 	heldLocks.CompareAndDelete(l.path, l)
 	return l.f.Close()
+}
+
+// openNoBlock opens path for reading without waiting for a writer when
+// it is a FIFO (a plain open would hang there, before the file type could
+// be checked): for commands that then refuse anything but a regular file.
+// Reads from a regular file never block on O_NONBLOCK's account.
+func openNoBlock(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 }
 
 // lockCheck returns the check of the lock held on path, or nil.
