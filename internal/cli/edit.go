@@ -88,7 +88,7 @@ func editRun(ctx context.Context, opts *EditOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	s, err := lockSealed(ctx, opts.File)
+	s, err := lockSealed(ctx, "edit", opts.File)
 	if err != nil {
 		return err
 	}

@@ -25,11 +25,11 @@ type lockedSealed struct {
 	rest    io.Reader // the payload after prefix
 }
 
-// lockSealed opens path for changing in place, or fails if another
-// envseal is changing it.
-func lockSealed(ctx context.Context, path string) (*lockedSealed, error) {
+// lockSealed opens path for cmd (edit, set, unset) to change in place, or
+// fails if another envseal is changing it.
+func lockSealed(ctx context.Context, cmd, path string) (*lockedSealed, error) {
 	path = inPlaceTarget(path)
-	if err := checkSingleLink(path, ""); err != nil {
+	if err := checkSingleLinkFor(cmd, path); err != nil {
 		return nil, err
 	}
 	l, err := lockInPlace(path)
