@@ -214,11 +214,13 @@ func editorArgv(editor, path string) []string {
 // runEditor runs the editor on path and returns nil only if it exited 0.
 // It is supervised as exec's command is: signals forwarded, killed by the
 // kernel if envseal is SIGKILLed, and it inherits the directory's lock so
-// that no sweep removes the directory under a process it started.
+// that no sweep removes the directory under a process it started. Unlike
+// exec's command it gets no core dumps: the editor holds the whole
+// plaintext, and a crash would write it to a core file.
 func runEditor(ctx context.Context, ios *IOStreams, path string, dir *secretdir.Dir) error {
 	editor := editorCommand()
 	code, err := supervise.Run(ctx, &supervise.Cmd{Argv: editorArgv(editor, path), Env: childEnv(os.Environ(), nil),
-		Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut, ExtraFiles: dir.Inherit()})
+		Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut, ExtraFiles: dir.Inherit(), NoCoreDump: true})
 	var se *supervise.StartError
 	var te *TimeoutError
 	switch {
