@@ -60,6 +60,19 @@ func New() (*Dir, error) {
 	return newDir(kindExec, append(parents, parent{path: os.TempDir()}))
 }
 
+// swept are the parents every run sweeps, whichever it creates its own
+// directory in: a killed edit's directory may be in $XDG_RUNTIME_DIR or
+// /dev/shm, a killed exec's in $TMPDIR, and either may have fallen back
+// to a later parent; sweeping only where this run's directory goes would
+// leave the plaintext of the others until reboot (or for ever on disk).
+func swept() []parent {
+	var parents []parent
+	if d := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(d) {
+		parents = append(parents, parent{path: d, private: true})
+	}
+	return append(parents, parent{path: "/dev/shm"}, parent{path: os.TempDir()})
+}
+
 // NewEdit creates a fresh directory for edit's plaintext: in
 // $XDG_RUNTIME_DIR when it is set to an absolute path (the per-user
 // runtime directory, a 0700 tmpfs on systemd systems), else in /dev/shm
@@ -77,9 +90,16 @@ func NewEdit() (*Dir, error) {
 }
 
 // newDir creates a 0700 directory for kind in the first of parents that
-// is safe (see safeParent) and where that works, sweeping each parent
-// first.
+// is safe (see safeParent) and where that works, after sweeping every
+// safe parent either kind uses. A parent that is not safe is never swept:
+// removing by path in a directory someone else can rename entries in
+// could be made to remove what they chose.
 func newDir(kind string, parents []parent) (*Dir, error) {
+	for _, p := range swept() {
+		if path, err := safeParent(p); err == nil {
+			sweep(path)
+		}
+	}
 	pattern := dirPattern(kind)
 	err := errors.New("no usable directory")
 	for _, p := range parents {
@@ -88,7 +108,6 @@ func newDir(kind string, parents []parent) (*Dir, error) {
 			err = perr
 			continue
 		}
-		sweep(path)
 		if path, err = os.MkdirTemp(path, pattern); err != nil {
 			continue
 		}

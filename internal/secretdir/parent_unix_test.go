@@ -164,3 +164,49 @@ func TestDirOpenAndCheck(t *testing.T) {
 		f.Close()
 	}
 }
+
+// Every run sweeps every parent either kind uses, not only up to the one
+// its own directory goes in: exec removes a killed edit's directory in
+// $XDG_RUNTIME_DIR, and edit one in $TMPDIR when $XDG_RUNTIME_DIR works.
+func TestSweepAllParents(t *testing.T) {
+	origin := pidOrigin()
+	if origin == "" {
+		t.Skip("no boot and pid namespace id here: nothing is swept")
+	}
+	run, tmp := t.TempDir(), t.TempDir()
+	if err := os.Chmod(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_RUNTIME_DIR", run)
+	t.Setenv("TMPDIR", tmp)
+	// pid 0x7ffffffe is above any pid_max: no such process.
+	goneEdit := filepath.Join(run, "envseal-edit-"+origin+"-2147483646-x")
+	goneExec := filepath.Join(tmp, prefix+origin+"-2147483646-y")
+	for _, d := range []string{goneEdit, goneExec} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Remove()
+	if _, err := os.Stat(goneEdit); !os.IsNotExist(err) {
+		t.Errorf("exec left a killed edit's directory in $XDG_RUNTIME_DIR: %v", err)
+	}
+	if err := os.Mkdir(goneExec+"2", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	d, err = NewEdit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Remove()
+	if filepath.Dir(d.Path) != run {
+		t.Fatalf("edit directory %s, want it in $XDG_RUNTIME_DIR", d.Path)
+	}
+	if _, err := os.Stat(goneExec + "2"); !os.IsNotExist(err) {
+		t.Errorf("edit left a killed run's directory in $TMPDIR: %v", err)
+	}
+}
