@@ -45,7 +45,10 @@ The plaintext is removed when the editor exits, whatever happened; also
 when envseal is stopped by SIGINT, SIGTERM or SIGHUP (forwarded to the
 editor: its exit status decides, as with git, so Ctrl-C inside vim does not
 lose an edit). If envseal is killed (SIGKILL), Linux kills the editor too,
-and the next edit or exec --file removes the directory.
+and the next edit or exec --file removes the directory. --timeout is a
+deadline for the whole edit: when it passes the editor gets SIGTERM
+(SIGKILL 10s later) and nothing is saved, whatever the editor's exit
+status.
 
 Keeping the data key means whoever ever held it can read later versions,
 for instance a recipient removed with 'envseal rewrap --remove'.
@@ -57,7 +60,8 @@ command names the missing key ids and stops before the editor opens. With
 A second edit, set, unset, rewrap --in-place or migrate --in-place of the
 same file is refused while one runs (an flock on the file). Exit status: 0 on success or no change, 1 when the
 file cannot be opened, the editor fails or is not found (the file is then
-unchanged), 2 for usage errors, 130 when a signal stopped the editor.`,
+unchanged, or --timeout passed), 2 for usage errors, 130 when a signal
+stopped the editor.`,
 		Example: `  envseal edit --key file:team.key secrets.env.sealed
 
   # a GUI editor must wait for its window to close
@@ -231,7 +235,11 @@ func runEditor(ctx context.Context, ios *IOStreams, path string, dir *secretdir.
 	case err != nil:
 		return err
 	case errors.As(context.Cause(ctx), &te):
-		return te
+		// Before code == 0 on purpose: --timeout promises no output, and
+		// an editor that exits 0 on the SIGTERM it got may have saved
+		// half an edit, or nothing the user meant to keep.
+		return withHint(fmt.Errorf("%w: the editor was stopped; the file is unchanged", te),
+			"edit without --timeout, or with a longer one")
 	case code == 0:
 		return nil
 	case ctx.Err() != nil:
