@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -39,7 +41,9 @@ is replaced atomically, with the same recipients and context and armored if
 it was. One key that opens the file is enough: the header (recipients,
 data key) is kept and only the payload is encrypted again, under a fresh
 salt and so a fresh payload key. When nothing changed, or the editor
-fails, the file is left byte for byte as it was.
+fails, the file is left byte for byte as it was. When the file cannot be
+replaced (it changed on disk meanwhile), the edit is sealed the same way
+to FILE.sealed.edit-XXXXXXXX beside it, and the error names it.
 
 The plaintext is removed when the editor exits, whatever happened; also
 when envseal is stopped by SIGINT, SIGTERM or SIGHUP (forwarded to the
@@ -156,7 +160,41 @@ func editRun(ctx context.Context, opts *EditOptions) (err error) {
 	if _, err := edited.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("failed to read the edited file: %w", err)
 	}
-	return s.replace(ctx, dk, edited, rot)
+	if err := s.replace(ctx, dk, edited, rot); err != nil {
+		return saveAside(ctx, s, dk, edited, rot, err)
+	}
+	return nil
+}
+
+// saveAside keeps an edit that could not replace the file (it changed on
+// disk meanwhile, or the rename failed): the plaintext is about to be
+// removed with the directory, and whatever was typed in the editor with
+// it. It is sealed as the file would have been (same header, or the
+// rotation's), so only ciphertext lands beside the file, under a new
+// name, FILE.edit-XXXXXXXX. If that fails too, the first error is
+// returned as it was.
+func saveAside(ctx context.Context, s *lockedSealed, dk []byte, edited io.ReadSeeker, rot *rotation, cause error) error {
+	var rnd [4]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return cause
+	}
+	if _, err := edited.Seek(0, io.SeekStart); err != nil {
+		return cause
+	}
+	aside := s.path + ".edit-" + hex.EncodeToString(rnd[:])
+	out, err := createOutput(aside, false, s.lock.fi.Mode().Perm())
+	if err != nil {
+		return cause
+	}
+	if err := s.writeTo(out, dk, ctxReader{ctx, edited}, rot); err != nil {
+		out.abort()
+		return cause
+	}
+	if err := out.commit(); err != nil {
+		return cause
+	}
+	return withHint(fmt.Errorf("%w; the edit is kept, sealed, in %s", cause, aside),
+		"compare 'envseal open' of both files, then move "+aside+" over "+s.path+" or merge the change by hand")
 }
 
 // writePlaintext decrypts the file into dir, under its own name without
