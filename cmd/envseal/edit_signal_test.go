@@ -47,7 +47,7 @@ func TestEditSignals(t *testing.T) {
 			dir, sealed := sealedEnv(t)
 			ready := filepath.Join(t.TempDir(), "ready")
 			cmd := envsealCmd(t, dir, "edit", "-k", "file:k.key", "app.env.sealed")
-			cmd.Env = append(cmd.Env, "XDG_RUNTIME_DIR="+t.TempDir(), "VISUAL=", "EDITOR="+editorScript(t, ready))
+			cmd.Env = append(cmd.Env, "XDG_RUNTIME_DIR="+runtimeDir(t), "VISUAL=", "EDITOR="+editorScript(t, ready))
 			var out, errb bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &errb
 			if err := cmd.Start(); err != nil {
@@ -82,7 +82,7 @@ func TestEditSignals(t *testing.T) {
 // until the next edit, which removes it. The sealed file is untouched.
 func TestEditSweepsKilledRuns(t *testing.T) {
 	dir, sealed := sealedEnv(t)
-	run := t.TempDir()
+	run := runtimeDir(t)
 	ready := filepath.Join(t.TempDir(), "ready")
 	cmd := envsealCmd(t, dir, "edit", "-k", "file:k.key", "app.env.sealed")
 	cmd.Env = append(cmd.Env, "XDG_RUNTIME_DIR="+run, "VISUAL=", "EDITOR="+editorScript(t, ready))
@@ -135,7 +135,7 @@ func TestEditSignalEditorDecides(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := envsealCmd(t, dir, "edit", "-k", "file:k.key", "app.env.sealed")
-	cmd.Env = append(cmd.Env, "XDG_RUNTIME_DIR="+t.TempDir(), "VISUAL=", "EDITOR="+editor)
+	cmd.Env = append(cmd.Env, "XDG_RUNTIME_DIR="+runtimeDir(t), "VISUAL=", "EDITOR="+editor)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Start(); err != nil {
@@ -159,4 +159,15 @@ func TestEditSignalEditorDecides(t *testing.T) {
 	if !bytes.Contains(got.stdout, []byte("SAVED=1")) {
 		t.Errorf("opened %q, want the saved line", got.stdout)
 	}
+}
+
+// runtimeDir is a private directory for $XDG_RUNTIME_DIR: 0700, as the XDG
+// spec requires and edit checks (t.TempDir's are 0755 under umask 022).
+func runtimeDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

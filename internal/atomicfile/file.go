@@ -19,6 +19,12 @@ type Options struct {
 	// written the temp file is 0600 whatever Mode is: it may hold
 	// plaintext.
 	Mode fs.FileMode
+
+	// Check, when set, runs after the temp file is synced and just before
+	// it is renamed into place; an error discards it. An in-place rewrite
+	// checks there that the file it read was not replaced meanwhile: the
+	// last moment before a rename that would silently undo that change.
+	Check func() error
 }
 
 // File is an output file being written. Where the system allows (Linux
@@ -32,6 +38,7 @@ type File struct {
 	name  string // the temp file's path, "" while it has none (O_TMPFILE)
 	force bool
 	mode  fs.FileMode
+	check func() error
 }
 
 // Create checks that path can be written and opens its temp file in the
@@ -45,7 +52,7 @@ func (g *Group) Create(path string, opts Options) (*File, error) {
 	if err != nil {
 		return nil, &CreateError{Dir: dir, Err: bareError(err)}
 	}
-	f := &File{group: g, path: path, tmp: tmp, name: name, force: opts.Force, mode: opts.Mode}
+	f := &File{group: g, path: path, tmp: tmp, name: name, force: opts.Force, mode: opts.Mode, check: opts.Check}
 	if err := g.add(f); err != nil {
 		f.discard()
 		return nil, err
@@ -99,6 +106,12 @@ func (f *File) commit() error {
 	if err := f.tmp.Sync(); err != nil {
 		f.discard()
 		return &Error{Path: f.path, Err: bareError(err)}
+	}
+	if f.check != nil {
+		if err := f.check(); err != nil {
+			f.discard()
+			return err
+		}
 	}
 	if err := f.place(); err != nil {
 		f.discard()

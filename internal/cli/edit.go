@@ -3,7 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -31,21 +33,26 @@ func NewCmdEdit(ios *IOStreams, runF func(context.Context, *EditOptions) error) 
 		Use:   "edit [--key URI]... [--rotate-data-key] FILE.sealed",
 		Short: "Change a sealed file in an editor, without plaintext in the working tree",
 		Long: `Decrypt FILE.sealed into a private directory (mode 0700, the file 0600) in
-$XDG_RUNTIME_DIR, else /dev/shm, else the temp directory, never beside the
-file, and open it in $VISUAL, else $EDITOR, else vi. The editor setting is
+$XDG_RUNTIME_DIR (if a 0700 directory of this user), else /dev/shm, else
+the temp directory, never beside the file, and open it in $VISUAL, else $EDITOR, else vi. The editor setting is
 split on spaces (EDITOR="code --wait"), or run with sh -c when it has
 shell quoting. When the editor exits 0 and the content changed, FILE.sealed
 is replaced atomically, with the same recipients and context and armored if
 it was. One key that opens the file is enough: the header (recipients,
 data key) is kept and only the payload is encrypted again, under a fresh
 salt and so a fresh payload key. When nothing changed, or the editor
-fails, the file is left byte for byte as it was.
+fails, the file is left byte for byte as it was. When the file cannot be
+replaced (it changed on disk meanwhile), the edit is sealed the same way
+to FILE.sealed.edit-XXXXXXXX beside it, and the error names it.
 
 The plaintext is removed when the editor exits, whatever happened; also
 when envseal is stopped by SIGINT, SIGTERM or SIGHUP (forwarded to the
 editor: its exit status decides, as with git, so Ctrl-C inside vim does not
 lose an edit). If envseal is killed (SIGKILL), Linux kills the editor too,
-and the next edit or exec --file removes the directory.
+and the next edit or exec --file removes the directory. --timeout is a
+deadline for the whole edit: when it passes the editor gets SIGTERM
+(SIGKILL 10s later) and nothing is saved, whatever the editor's exit
+status.
 
 Keeping the data key means whoever ever held it can read later versions,
 for instance a recipient removed with 'envseal rewrap --remove'.
@@ -54,10 +61,11 @@ pass a --key for each of them (KMS keys need Encrypt permission), or the
 command names the missing key ids and stops before the editor opens. With
 --rotate-data-key the file is rewritten even if the content did not change.
 
-A second edit, set or unset of the same file is refused while one runs
-(an flock on the file). Exit status: 0 on success or no change, 1 when the
+A second edit, set, unset, rewrap --in-place or migrate --in-place of the
+same file is refused while one runs (an flock on the file). Exit status: 0 on success or no change, 1 when the
 file cannot be opened, the editor fails or is not found (the file is then
-unchanged), 2 for usage errors, 130 when a signal stopped the editor.`,
+unchanged, or --timeout passed), 2 for usage errors, 130 when a signal
+stopped the editor.`,
 		Example: `  envseal edit --key file:team.key secrets.env.sealed
 
   # a GUI editor must wait for its window to close
@@ -88,7 +96,7 @@ func editRun(ctx context.Context, opts *EditOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	s, err := lockSealed(ctx, opts.File)
+	s, err := lockSealed(ctx, "edit", opts.File)
 	if err != nil {
 		return err
 	}
@@ -130,7 +138,13 @@ func editRun(ctx context.Context, opts *EditOptions) (err error) {
 	// meanwhile (the editor got it, and chose to carry on), without
 	// letting that cancelled context stop a local write halfway.
 	ctx = context.WithoutCancel(ctx)
-	edited, err := os.Open(path)
+	// Read back through the directory's descriptor, and only if its path
+	// still leads there: what the editor saved in the directory envseal
+	// made, never a file someone redirected the path to.
+	if err := dir.Check(); err != nil {
+		return fmt.Errorf("not saved: %w", err)
+	}
+	edited, err := dir.Open(filepath.Base(path))
 	if err != nil {
 		return fmt.Errorf("failed to read the edited file: %w", err)
 	}
@@ -146,7 +160,41 @@ func editRun(ctx context.Context, opts *EditOptions) (err error) {
 	if _, err := edited.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("failed to read the edited file: %w", err)
 	}
-	return s.replace(ctx, dk, edited, rot)
+	if err := s.replace(ctx, dk, edited, rot); err != nil {
+		return saveAside(ctx, s, dk, edited, rot, err)
+	}
+	return nil
+}
+
+// saveAside keeps an edit that could not replace the file (it changed on
+// disk meanwhile, or the rename failed): the plaintext is about to be
+// removed with the directory, and whatever was typed in the editor with
+// it. It is sealed as the file would have been (same header, or the
+// rotation's), so only ciphertext lands beside the file, under a new
+// name, FILE.edit-XXXXXXXX. If that fails too, the first error is
+// returned as it was.
+func saveAside(ctx context.Context, s *lockedSealed, dk []byte, edited io.ReadSeeker, rot *rotation, cause error) error {
+	var rnd [4]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return cause
+	}
+	if _, err := edited.Seek(0, io.SeekStart); err != nil {
+		return cause
+	}
+	aside := s.path + ".edit-" + hex.EncodeToString(rnd[:])
+	out, err := createOutput(aside, false, s.lock.fi.Mode().Perm())
+	if err != nil {
+		return cause
+	}
+	if err := s.writeTo(out, dk, ctxReader{ctx, edited}, rot); err != nil {
+		out.abort()
+		return cause
+	}
+	if err := out.commit(); err != nil {
+		return cause
+	}
+	return withHint(fmt.Errorf("%w; the edit is kept, sealed, in %s", cause, aside),
+		"compare 'envseal open' of both files, then move "+aside+" over "+s.path+" or merge the change by hand")
 }
 
 // writePlaintext decrypts the file into dir, under its own name without
@@ -208,11 +256,13 @@ func editorArgv(editor, path string) []string {
 // runEditor runs the editor on path and returns nil only if it exited 0.
 // It is supervised as exec's command is: signals forwarded, killed by the
 // kernel if envseal is SIGKILLed, and it inherits the directory's lock so
-// that no sweep removes the directory under a process it started.
+// that no sweep removes the directory under a process it started. Unlike
+// exec's command it gets no core dumps: the editor holds the whole
+// plaintext, and a crash would write it to a core file.
 func runEditor(ctx context.Context, ios *IOStreams, path string, dir *secretdir.Dir) error {
 	editor := editorCommand()
 	code, err := supervise.Run(ctx, &supervise.Cmd{Argv: editorArgv(editor, path), Env: childEnv(os.Environ(), nil),
-		Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut, ExtraFiles: dir.Inherit()})
+		Stdin: ios.In, Stdout: ios.Out, Stderr: ios.ErrOut, ExtraFiles: dir.Inherit(), NoCoreDump: true})
 	var se *supervise.StartError
 	var te *TimeoutError
 	switch {
@@ -223,7 +273,11 @@ func runEditor(ctx context.Context, ios *IOStreams, path string, dir *secretdir.
 	case err != nil:
 		return err
 	case errors.As(context.Cause(ctx), &te):
-		return te
+		// Before code == 0 on purpose: --timeout promises no output, and
+		// an editor that exits 0 on the SIGTERM it got may have saved
+		// half an edit, or nothing the user meant to keep.
+		return withHint(fmt.Errorf("%w: the editor was stopped; the file is unchanged", te),
+			"edit without --timeout, or with a longer one")
 	case code == 0:
 		return nil
 	case ctx.Err() != nil:

@@ -36,7 +36,7 @@ func changeEnvFile(ctx context.Context, ios *IOStreams, cmd string, keys []strin
 	if err != nil {
 		return err
 	}
-	s, err := lockSealed(ctx, file)
+	s, err := lockSealed(ctx, cmd, file)
 	if err != nil {
 		return err
 	}

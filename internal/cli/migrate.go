@@ -144,13 +144,14 @@ func migrateTo(ctx context.Context, out io.Writer, in io.Reader, pass []byte, kd
 func migrateInPlace(ctx context.Context, ios *IOStreams, path string, fn func(io.Reader, io.Writer) error) error {
 	path = inPlaceTarget(path)
 	orig := path + ".orig"
-	// The input is checked first, so that a missing file or a directory is
+	// The input is checked first (lockInPlace reports a missing file, a
+	// directory or a FIFO without waiting on it), so that such a path is
 	// reported as such, not as a failure to link orig.
-	in, err := openInput(ios, path)
+	l, err := lockInPlace(path)
 	if err != nil {
 		return err
 	}
-	in.Close()
+	defer l.Close()
 	// Before orig is linked: that link is ours, and one an interrupted run
 	// left is reused.
 	if err := checkSingleLink(path, orig); err != nil {

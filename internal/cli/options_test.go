@@ -168,6 +168,9 @@ func TestEditSetGetCheckOptions(t *testing.T) {
 	if err != nil || set.File != "f.sealed" || set.Name != "API_TOKEN" {
 		t.Errorf("set: %+v, %v", set, err)
 	}
+	if set, err := parseArgs(t, NewCmdSet, "--allow-empty", "f.sealed", "API_TOKEN"); err != nil || !set.AllowEmpty {
+		t.Errorf("set --allow-empty: %+v, %v", set, err)
+	}
 	// the value is never an argument
 	if _, err := parseArgs(t, NewCmdSet, "f.sealed", "API_TOKEN", "s3cret"); ExitCode(err) != ExitUsage {
 		t.Errorf("set with a value argument: %v, want a usage error", err)

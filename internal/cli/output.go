@@ -34,9 +34,11 @@ func openOutput(ios *IOStreams, path string, force bool, mode fs.FileMode) (*out
 }
 
 // createOutput opens an atomic file at path: it appears only whole, on
-// commit, and replaces an existing file only with force.
+// commit, and replaces an existing file only with force. When this process
+// holds the in-place lock on path, the commit first checks that nothing
+// else replaced the file meanwhile (see inPlaceLock).
 func createOutput(path string, force bool, mode fs.FileMode) (*output, error) {
-	f, err := outputs.Load().Create(path, atomicfile.Options{Force: force, Mode: mode})
+	f, err := outputs.Load().Create(path, atomicfile.Options{Force: force, Mode: mode, Check: lockCheck(path)})
 	if err != nil {
 		return nil, outputError(err)
 	}

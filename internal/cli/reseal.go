@@ -4,10 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/envseal/envseal/pkg/armor"
@@ -16,90 +14,55 @@ import (
 )
 
 // lockedSealed is a sealed file opened to be changed in place by edit, set
-// or unset: locked against the others, its header parsed, its payload
-// next to read.
-//
-// The lock is an exclusive flock on the sealed file itself, not a lock
-// file beside it: a lock file would litter the working tree (and git
-// status) and outlive a SIGKILLed run, while a flock is released by the
-// kernel when the process dies, however it dies. It is advisory: rewrap
-// --in-place and other programs do not take it, which is why replace
-// checks that the file is still the one that was read.
+// or unset: locked against every other in-place writer (see inPlaceLock),
+// its header parsed, its payload next to read.
 type lockedSealed struct {
-	path    string      // the file replaced (a symbolic link's target)
-	f       *os.File    // open and locked
-	fi      os.FileInfo // what was read, to notice a file replaced meanwhile
+	path    string // the file replaced (a symbolic link's target)
+	lock    *inPlaceLock
 	armored bool
 	h       *envelope.Header
 	prefix  []byte    // the payload's salt and key commitment
 	rest    io.Reader // the payload after prefix
 }
 
-// lockSealed opens path for changing in place, or fails if another edit,
-// set or unset has it open.
-func lockSealed(ctx context.Context, path string) (*lockedSealed, error) {
+// lockSealed opens path for cmd (edit, set, unset) to change in place, or
+// fails if another envseal is changing it.
+func lockSealed(ctx context.Context, cmd, path string) (*lockedSealed, error) {
 	path = inPlaceTarget(path)
-	if err := checkSingleLink(path, ""); err != nil {
+	if err := checkSingleLinkFor(cmd, path); err != nil {
 		return nil, err
 	}
-	// A run that finished while this one waited to open has replaced the
-	// file by renaming a new one over it, and released its lock on the
-	// old one: the lock this run then gets is on a file nobody reads any
-	// more. So after locking, check that path still names the locked file,
-	// and start again if not (a few times: each try means another run
-	// completed).
-	for try := 0; ; try++ {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("failed to open input: %w", err)
-		}
-		s, retry, err := lockOpened(ctx, path, f)
-		if err == nil {
-			return s, nil
-		}
-		f.Close()
-		if !retry || try == 3 {
-			return nil, err
-		}
+	l, err := lockInPlace(path)
+	if err != nil {
+		return nil, err
 	}
+	s, err := parseLocked(ctx, l)
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
-func lockOpened(ctx context.Context, path string, f *os.File) (s *lockedSealed, retry bool, err error) {
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, false, fmt.Errorf("failed to open input: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, false, usageErrorf("", "%s is not a regular file", path)
-	}
-	switch err := lockFile(f); {
-	case errors.Is(err, errLocked):
-		return nil, false, withHint(fmt.Errorf("%s is open in another envseal edit, set or unset", path),
-			"finish that one first (its editor may still be open): changes would otherwise be lost")
-	case err != nil:
-		return nil, false, fmt.Errorf("failed to lock %s: %w", path, err)
-	}
-	if now, err := os.Stat(path); err != nil || !os.SameFile(fi, now) {
-		return nil, true, fmt.Errorf("%s was replaced while being opened", path)
-	}
-	br := bufio.NewReaderSize(ctxReader{ctx, f}, 64<<10)
-	s = &lockedSealed{path: path, f: f, fi: fi, armored: armor.IsArmored(br)}
+func parseLocked(ctx context.Context, l *inPlaceLock) (s *lockedSealed, err error) {
+	br := bufio.NewReaderSize(ctxReader{ctx, l.f}, 64<<10)
+	s = &lockedSealed{path: l.path, lock: l, armored: armor.IsArmored(br)}
 	var src io.Reader = br
 	if s.armored {
 		src = bufio.NewReaderSize(armor.NewReader(br), 64<<10)
 	}
 	if s.h, err = envelope.Parse(src); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if s.prefix, err = readPrefix(src); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	s.rest = src
-	return s, false, nil
+	return s, nil
 }
 
 // Close releases the lock.
-func (s *lockedSealed) Close() error { return s.f.Close() }
+func (s *lockedSealed) Close() error { return s.lock.Close() }
 
 // dataKey unwraps the file's data key with one of ids; the header is
 // authenticated with it. The caller clears it.
@@ -177,14 +140,13 @@ func (s *lockedSealed) rotate(ctx context.Context, keys []keyprovider.Wrapper) (
 // payload is new (envelope.Reencrypt); with it, the new header and data
 // key are used. Armor and permission bits are kept.
 func (s *lockedSealed) replace(ctx context.Context, dk []byte, plain io.Reader, rot *rotation) error {
-	// The lock keeps other edits out, not rewrap --in-place or git
-	// checkout: writing over what they wrote would silently undo it.
-	if now, err := os.Stat(s.path); err != nil || !os.SameFile(s.fi, now) ||
-		now.Size() != s.fi.Size() || !now.ModTime().Equal(s.fi.ModTime()) {
-		return withHint(fmt.Errorf("%s changed on disk while it was open: not overwritten", s.path),
-			"run the command again on the new file")
+	// The lock keeps other envseal commands out, not git checkout or the
+	// user's editor: fail before encrypting when the file changed while
+	// the editor was open (createOutput checks again before the rename).
+	if err := s.lock.unchanged(); err != nil {
+		return err
 	}
-	out, err := createOutput(s.path, true, s.fi.Mode().Perm())
+	out, err := createOutput(s.path, true, s.lock.fi.Mode().Perm())
 	if err != nil {
 		return err
 	}

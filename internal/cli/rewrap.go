@@ -94,6 +94,11 @@ func rewrapRun(ctx context.Context, opts *RewrapOptions) error {
 		if err := checkSingleLink(in, ""); err != nil {
 			return err
 		}
+		l, err := lockInPlace(in)
+		if err != nil {
+			return err
+		}
+		defer l.Close()
 		out, force = in, true
 	}
 	return rewriteFile(ctx, opts.IO, in, out, force, func(h *envelope.Header, prefix []byte) (*envelope.Header, error) {

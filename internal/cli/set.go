@@ -10,17 +10,18 @@ import (
 
 // SetOptions are the parsed flags of envseal set.
 type SetOptions struct {
-	IO   *IOStreams
-	Keys []string
-	File string
-	Name string
+	IO         *IOStreams
+	Keys       []string
+	AllowEmpty bool
+	File       string
+	Name       string
 }
 
 // NewCmdSet builds envseal set. runF replaces the run function in tests.
 func NewCmdSet(ios *IOStreams, runF func(context.Context, *SetOptions) error) *cobra.Command {
 	opts := &SetOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "set [--key URI]... FILE.sealed NAME",
+		Use:   "set [--key URI]... [--allow-empty] FILE.sealed NAME",
 		Short: "Set one variable of a sealed dotenv file",
 		Long: `Set NAME in the sealed dotenv file FILE.sealed to a value read from standard
 input (less one final line break), or asked for on the terminal without
@@ -33,13 +34,14 @@ and every other line are kept byte for byte. The value is written so that
 dotenv parsers read it back exactly: as it is when it has only letters,
 digits and _ . / : @ + , = % ^ ~ -, else in 'single quotes', else (a value
 with ' or a line break) in "double quotes" with \n \r \t \" \\ escaped. A
-NUL byte is refused.
+NUL byte is refused, and so is an empty value (an empty pipe, a variable
+that was not set, Enter at the prompt) unless --allow-empty is given.
 
 The file is re-sealed in place as 'envseal edit' does: one key that opens
 it is enough, the recipients and context stay, and it is replaced
 atomically (it is left as it was when the value did not change). Exit
 status: 0 on success, 1 when the file cannot be opened or parsed, 2 for a
-NAME that is not a variable name.`,
+NAME that is not a variable name or an empty value without --allow-empty.`,
 		Example: `  printf '%s' "$NEW_TOKEN" | envseal set --key file:team.key secrets.env.sealed API_TOKEN
 
   # from a file, a multi-line value
@@ -54,6 +56,7 @@ NAME that is not a variable name.`,
 		},
 	}
 	cmd.Flags().StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` that opens the file (repeatable; default $ENVSEAL_KEY)")
+	cmd.Flags().BoolVar(&opts.AllowEmpty, "allow-empty", false, "set NAME to an empty value when the input is empty")
 	return cmd
 }
 
@@ -66,6 +69,11 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 		return err
 	}
 	defer clear(value)
+	if len(value) == 0 && !opts.AllowEmpty {
+		// Most often "$TOKEN" was unset or the pipe's producer failed:
+		// setting NAME= would silently wipe a credential.
+		return usageErrorf("pass --allow-empty to set "+opts.Name+" to an empty value", "the value for %s is empty", opts.Name)
+	}
 	return changeEnvFile(ctx, opts.IO, "set", opts.Keys, opts.File, func(data []byte) ([]byte, error) {
 		out, err := dotenv.Set(data, opts.Name, string(value))
 		if errors.Is(err, dotenv.ErrNUL) {

@@ -48,8 +48,9 @@ func Quote(value string) (string, error) {
 // Set returns data with key set to value (see Quote). The line that sets
 // key gets the new value and keeps what came before its '=' (indentation,
 // "export ") and its line ending; a key that is not set is appended as a
-// new last line. Every other byte, comments and order included, is kept.
-// data must parse.
+// new last line, ended as the last line break of the file is (\r\n or
+// \n), so that a CRLF file stays one. Every other byte, comments and order included, is
+// kept. data must parse.
 func Set(data []byte, key, value string) ([]byte, error) {
 	if !validKey(key) {
 		return nil, errors.New("invalid variable name")
@@ -63,11 +64,15 @@ func Set(data []byte, key, value string) ([]byte, error) {
 		return nil, err
 	}
 	if at < 0 {
+		eol := "\n"
+		if len(lines) > 1 && bytes.HasSuffix(lines[len(lines)-2], []byte("\r")) {
+			eol = "\r\n"
+		}
 		body := bytes.Join(lines, []byte("\n"))
 		if len(body) > 0 && !bytes.HasSuffix(body, []byte("\n")) {
-			body = append(body, '\n')
+			body = append(body, eol...)
 		}
-		return concat(bom, body, []byte(key+"="+q+"\n")), nil
+		return concat(bom, body, []byte(key+"="+q+eol)), nil
 	}
 	line := lines[at]
 	eq := bytes.IndexByte(line, '=')
@@ -85,6 +90,11 @@ func Unset(data []byte, key string) ([]byte, bool, error) {
 	bom, lines, at, err := find(data, key)
 	if err != nil || at < 0 {
 		return data, false, err
+	}
+	if at == len(lines)-1 && at > 0 {
+		// The last line, with no line break after it: the break that
+		// ended the line before stays with that line.
+		return concat(bom, bytes.Join(lines[:at], []byte("\n")), []byte("\n")), true, nil
 	}
 	lines = append(lines[:at:at], lines[at+1:]...)
 	return concat(bom, bytes.Join(lines, []byte("\n"))), true, nil

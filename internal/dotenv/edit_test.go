@@ -57,6 +57,27 @@ func TestSetUnsetKeepOtherLines(t *testing.T) {
 			}
 		})
 	}
+	// a CRLF file gets a CRLF line; the last line, unset, takes only its
+	// own bytes, not the line break before it
+	for _, tt := range []struct{ in, want string }{
+		{"A=1\r\nB=2\r\n", "A=1\r\nB=2\r\nD=4\r\n"},
+		{"A=1\r\nB=2", "A=1\r\nB=2\r\nD=4\r\n"},
+		{"A=1\nB=2", "A=1\nB=2\nD=4\n"},
+	} {
+		if out, err := Set([]byte(tt.in), "D", "4"); err != nil || string(out) != tt.want {
+			t.Errorf("Set(%q, D) = %q, %v; want %q", tt.in, out, err, tt.want)
+		}
+	}
+	for _, tt := range []struct{ in, key, want string }{
+		{"A=1\nB=2", "B", "A=1\n"},
+		{"A=1\r\nB=2", "B", "A=1\r\n"},
+		{"A=1\nB=2\n", "B", "A=1\n"},
+		{"B=2", "B", ""},
+	} {
+		if out, _, err := Unset([]byte(tt.in), tt.key); err != nil || string(out) != tt.want {
+			t.Errorf("Unset(%q, %s) = %q, %v; want %q", tt.in, tt.key, out, err, tt.want)
+		}
+	}
 	if out, found, err := Unset([]byte(file), "NOPE"); found || err != nil || string(out) != file {
 		t.Errorf("Unset of an absent key: %q, %v, %v", out, found, err)
 	}

@@ -79,6 +79,10 @@ func TestSweep(t *testing.T) {
 // for edit, and a sweep removes a gone edit run's directory there.
 func TestNewEdit(t *testing.T) {
 	run := t.TempDir()
+	// what the XDG spec requires, and NewEdit checks
+	if err := os.Chmod(run, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("XDG_RUNTIME_DIR", run)
 	var gone string
 	if origin := pidOrigin(); origin != "" {

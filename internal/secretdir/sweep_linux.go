@@ -50,22 +50,14 @@ func pidNamespace() string {
 	return id
 }
 
-// lockDir opens dir and takes a shared flock on it, or returns nil
-// (a file system without flock: the sweep cannot lock it either, and so
-// never removes it). The descriptor is passed to the command, and from it
-// to every process it starts that does not close it, so the lock is held
-// for as long as envseal or any of them may use the files: a sweep takes
-// the directory only once it can lock it exclusively.
-func lockDir(dir string) *os.File {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil
-	}
-	return f
+// lockDir takes a shared flock on the directory f, and reports whether it
+// could (a file system without flock: the sweep cannot lock it either, and
+// so never removes it). The descriptor is passed to the command, and from
+// it to every process it starts that does not close it, so the lock is
+// held for as long as envseal or any of them may use the files: a sweep
+// takes the directory only once it can lock it exclusively.
+func lockDir(f *os.File) bool {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB) == nil
 }
 
 // removeUnused removes the directory at path if it is one exec or edit made (this
@@ -93,12 +85,4 @@ func removeUnused(path string) {
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return !errors.Is(err, syscall.ESRCH)
-}
-
-// ownedPrivateDir reports whether fi is a directory of this user with
-// mode 0700: what makeDir creates, and nothing a sweep may remove on
-// someone else's behalf.
-func ownedPrivateDir(fi os.FileInfo) bool {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && fi.IsDir() && fi.Mode().Perm() == 0o700 && int(st.Uid) == os.Getuid()
 }

@@ -10,6 +10,6 @@ func pidOrigin() string { return "" }
 
 func processAlive(int) bool { return true }
 
-func lockDir(string) *os.File { return nil }
+func lockDir(*os.File) bool { return false }
 
 func removeUnused(string) {}

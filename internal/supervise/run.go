@@ -65,6 +65,10 @@ type Cmd struct {
 	Stderr io.Writer
 	// ExtraFiles are inherited as descriptors 3 and up.
 	ExtraFiles []*os.File
+	// NoCoreDump starts the child with a soft RLIMIT_CORE of 0 (Unix), for
+	// a child that holds plaintext, such as edit's editor: a crash must
+	// not write it to a core file. exec's command keeps the user's limit.
+	NoCoreDump bool
 }
 
 // Run runs c and returns its exit status (128+N when signal N killed it).
@@ -95,7 +99,13 @@ func Run(ctx context.Context, c *Cmd) (int, error) {
 	if ctx.Err() != nil {
 		return 0, ErrNotStarted
 	}
-	if err := cmd.Start(); err != nil {
+	restore := func() {}
+	if c.NoCoreDump {
+		restore = limitCore()
+	}
+	err = cmd.Start()
+	restore()
+	if err != nil {
 		return 0, &StartError{Code: ExitCannotRun, Err: fmt.Errorf("failed to run %s: %w", c.Argv[0], err)}
 	}
 	done := make(chan struct{})

@@ -18,6 +18,10 @@ var (
 	// ErrHeaderMAC means the header does not authenticate under the data
 	// key a stanza gave: it was changed after sealing.
 	ErrHeaderMAC = errors.New("header authentication failed")
+	// ErrNotNewHeader means NewPayload was given a header NewHeader did
+	// not make (a parsed one): a new payload under a file's header must
+	// go through Reencrypt, which checks the old payload's commitment.
+	ErrNotNewHeader = errors.New("NewPayload needs a header made by NewHeader; use Reencrypt for a file's header")
 )
 
 // UnsupportedVersionError reports a file written by a newer format version.

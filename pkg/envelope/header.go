@@ -24,6 +24,9 @@ type Header struct {
 	MAC []byte
 
 	size int64 // encoded size, set by Parse and Marshal
+	// fresh is the MAC NewHeader made, nil for a parsed header: what
+	// NewPayload tells its headers by (see NewPayload).
+	fresh []byte
 }
 
 // Size returns the encoded size of the header: the payload starts there.

@@ -32,7 +32,7 @@ func Reencrypt(h *Header, dataKey, prefix []byte, dst io.Writer) (io.WriteCloser
 	if err := stream.CheckPrefix(dataKey, prefix, fixed); err != nil {
 		return nil, err
 	}
-	return h.NewPayload(dst, dataKey)
+	return h.newPayload(dst, dataKey)
 }
 
 // OpenPayload returns a reader of the plaintext of payload (everything

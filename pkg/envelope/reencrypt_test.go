@@ -150,3 +150,36 @@ func TestNewHeaderRotates(t *testing.T) {
 		t.Fatalf("open = %q, %v", got, err)
 	}
 }
+
+// NewPayload writes only under a header NewHeader made: a file's parsed
+// header, even with its own data key, must go through Reencrypt, which
+// checks the old payload's commitment; so must a fresh header whose
+// stanzas and MAC were swapped for a parsed one's.
+func TestNewPayloadRefusesParsedHeader(t *testing.T) {
+	a := newKey(t, 1)
+	file := sealtest.Seal(t, []byte("OLD=1\n"), nil, a)
+	h, err := envelope.Parse(bytes.NewReader(file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dk, err := h.DataKey(context.Background(), []keyprovider.Unwrapper{a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := h.NewPayload(&out, dk); !errors.Is(err, envelope.ErrNotNewHeader) || out.Len() != 0 {
+		t.Errorf("NewPayload of a parsed header = %v, %d bytes written; want ErrNotNewHeader", err, out.Len())
+	}
+	nh, _, err := envelope.NewHeader(context.Background(), []keyprovider.Wrapper{a}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nh.Stanzas, nh.MAC, nh.Context = h.Stanzas, h.MAC, h.Context
+	if _, err := nh.NewPayload(&out, dk); !errors.Is(err, envelope.ErrNotNewHeader) || out.Len() != 0 {
+		t.Errorf("NewPayload of a header made to look parsed = %v; want ErrNotNewHeader", err)
+	}
+	// Reencrypt, with the commitment, is the way
+	if _, err := envelope.Reencrypt(h, dk, file[h.Size():h.Size()+envelope.PayloadPrefixSize], &out); err != nil {
+		t.Errorf("Reencrypt: %v", err)
+	}
+}

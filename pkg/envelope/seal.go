@@ -1,7 +1,9 @@
 package envelope
 
 import (
+	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -53,15 +55,31 @@ func NewHeader(ctx context.Context, recipients []keyprovider.Wrapper, encCtx map
 		clear(dataKey)
 		return nil, nil, err
 	}
+	h.fresh = bytes.Clone(h.MAC)
 	return h, dataKey, nil
 }
 
-// NewPayload writes h to dst and returns a writer for a new payload under
-// dataKey, with a fresh random salt, so a fresh payload key and nonce
-// (docs/FORMAT.md, "Re-encrypting a payload under the same header"). The
-// header is written as it is, MAC included; dataKey must authenticate it,
-// so that the payload is readable with the stanzas that precede it.
+// NewPayload writes h, a header NewHeader made, to dst and returns a
+// writer for a payload under dataKey, with a fresh random salt, so a fresh
+// payload key and nonce. The header is written as it is, MAC included;
+// dataKey must authenticate it, so that the payload is readable with the
+// stanzas that precede it.
+//
+// A parsed header (or one whose stanzas and MAC were replaced by a parsed
+// one's) is refused with ErrNotNewHeader: writing a new payload under a
+// file's header is Reencrypt's job, which first checks that the file's
+// payload commits to the data key (docs/FORMAT.md, "Re-encrypting a
+// payload under the same header"), and this must not be a way around it.
 func (h *Header) NewPayload(dst io.Writer, dataKey []byte) (io.WriteCloser, error) {
+	if h.fresh == nil || !hmac.Equal(h.fresh, h.MAC) {
+		return nil, ErrNotNewHeader
+	}
+	return h.newPayload(dst, dataKey)
+}
+
+// newPayload is NewPayload without the check that NewHeader made h: for
+// Reencrypt, once it has checked the old payload's commitment.
+func (h *Header) newPayload(dst io.Writer, dataKey []byte) (io.WriteCloser, error) {
 	if err := h.verifyMAC(dataKey); err != nil {
 		return nil, err
 	}
