@@ -100,7 +100,7 @@ func TestIsArmored(t *testing.T) {
 		"ENVSEAL\x01":   false,
 		"":              false,
 		"-----BEGIN EN": false,
-		strings.Repeat(" ", armor.MaxLeadingSpace) + s:     true,
+		strings.Repeat(" ", armor.MaxLeadingSpace) + s:    true,
 		strings.Repeat("\n", armor.MaxLeadingSpace+1) + s: false,
 	} {
 		if got := armor.IsArmored(bufio.NewReaderSize(strings.NewReader(in), armor.SniffSize)); got != want {
