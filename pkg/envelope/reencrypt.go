@@ -21,7 +21,13 @@ import (
 // constant time): a data key that is not this file's, or a payload spliced
 // from another file, is refused before anything is written, as Rewrap
 // does.
+//
+// A signed header is refused with ErrSigned: the new payload would need a
+// new signature.
 func Reencrypt(h *Header, dataKey, prefix []byte, dst io.Writer) (io.WriteCloser, error) {
+	if h.Signer != nil {
+		return nil, ErrSigned
+	}
 	if err := h.verifyMAC(dataKey); err != nil {
 		return nil, err
 	}
@@ -46,5 +52,5 @@ func (h *Header) OpenPayload(dataKey []byte, payload io.Reader) (io.Reader, erro
 	if err != nil {
 		return nil, err
 	}
-	return stream.NewReader(dataKey, payload, fixed)
+	return h.openPayload(dataKey, fixed, payload)
 }
