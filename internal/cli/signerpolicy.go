@@ -207,7 +207,7 @@ func readCerts(ios *IOStreams, path, what string) ([]*x509.Certificate, error) {
 // file without re-signing it.
 func errSignedRewrite(err error, cmd string) error {
 	if errors.Is(err, envelope.ErrSigned) {
-		return withHint(err, cmd+" of a signed file: pass --sign-with URI to sign it again, or --drop-signature")
+		return withHint(err, cmd+" cannot re-sign a file yet: re-seal it, envseal open -k KEY FILE | envseal seal -k KEY... --sign-with URI -o NEW")
 	}
 	return err
 }
