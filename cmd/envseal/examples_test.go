@@ -62,7 +62,14 @@ var exampleFixtures = map[string]struct {
 		echo app > app.tar.gz
 		envseal sign --key file:release.pem -o app.tar.gz.sig app.tar.gz
 		envseal keygen --type ecdsa-p384 -o p384.pem 2>/dev/null
-		echo data > data.bin`},
+		echo data > data.bin
+		envseal keygen --type ecdsa-p256 -o ci.pem 2>/dev/null
+		openssl req -x509 -newkey ed25519 -nodes -keyout ca.key -subj /CN=CA -days 1 -out corp-ca.pem \
+			-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null
+		openssl req -new -key ci.pem -subj /CN=ci -out ci.csr
+		printf 'keyUsage=critical,digitalSignature\nsubjectAltName=email:ci@example.com\n' > ci.ext
+		openssl x509 -req -in ci.csr -CA corp-ca.pem -CAkey ca.key -days 1 -extfile ci.ext -out ci.crt.pem 2>/dev/null
+		envseal sign --key file:ci.pem -o app.sig app.tar.gz`},
 	"envseal pubkey": {setup: `
 		envseal keygen --type ed25519 -o release.pem 2>/dev/null && rm release.pub.pem
 		echo app > app

@@ -20,6 +20,7 @@ import (
 
 // EditOptions are the parsed flags of envseal edit.
 type EditOptions struct {
+	Signer        SignerFlags // whose signature the file must carry
 	IO            *IOStreams
 	Keys          []string
 	RotateDataKey bool
@@ -85,10 +86,14 @@ stopped the editor.`,
 	f := cmd.Flags()
 	f.StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` that opens the file (repeatable; default $ENVSEAL_KEY)")
 	f.BoolVar(&opts.RotateDataKey, "rotate-data-key", false, "make a new data key for every recipient (needs a --key for each)")
+	addSignerFlags(cmd, &opts.Signer)
 	return cmd
 }
 
 func editRun(ctx context.Context, opts *EditOptions) (err error) {
+	if ctx, err = withSignerPolicy(ctx, opts.IO, &opts.Signer); err != nil {
+		return err
+	}
 	if opts.File == "-" {
 		return usageErrorf("", "edit needs a file, not standard input")
 	}

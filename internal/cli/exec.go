@@ -11,6 +11,7 @@ import (
 
 // ExecOptions are the parsed flags of envseal exec.
 type ExecOptions struct {
+	Signer   SignerFlags // whose signature every file must carry
 	IO       *IOStreams
 	Keys     []string
 	Context  []string
@@ -93,12 +94,16 @@ pin-value. --keep-env NAME passes one on, for a CMD that runs envseal.`,
 	f.StringArrayVar(&opts.AllowEnv, "allow-env", nil, "let sealed files set the loader or interpreter variable `NAME` (repeatable)")
 	f.StringArrayVar(&opts.KeepEnv, "keep-env", nil, "pass envseal's own secret variable `NAME` on to CMD (repeatable)")
 	f.StringArrayVar(&opts.Files, "file", nil, "`NAME=FILE.sealed`: decrypt to a private temp file, set $NAME to its path (repeatable)")
+	addSignerFlags(cmd, &opts.Signer)
 	return cmd
 }
 
 func execRun(ctx context.Context, opts *ExecOptions) error {
 	required, err := parseContext(opts.Context)
 	if err != nil {
+		return err
+	}
+	if ctx, err = withSignerPolicy(ctx, opts.IO, &opts.Signer); err != nil {
 		return err
 	}
 	files, err := parseFileFlags(opts.Files)

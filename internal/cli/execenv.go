@@ -69,7 +69,7 @@ func openSealedTo(ctx context.Context, ios *IOStreams, path string, ids []keypro
 		return err
 	}
 	defer in.Close()
-	_, r, err := envelope.Decrypt(ctx, dearmor(ctxReader{ctx, in}), ids, required)
+	_, r, err := envelope.DecryptWith(ctx, dearmor(ctxReader{ctx, in}), ids, openOptions(ctx, required))
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,11 @@ import (
 
 // GetOptions are the parsed flags of envseal get.
 type GetOptions struct {
-	IO   *IOStreams
-	Keys []string
-	File string
-	Name string // "" lists the names
+	Signer SignerFlags // whose signature the file must carry
+	IO     *IOStreams
+	Keys   []string
+	File   string
+	Name   string // "" lists the names
 }
 
 // NewCmdGet builds envseal get. runF replaces the run function in tests.
@@ -46,10 +47,14 @@ and no value.`,
 		},
 	}
 	cmd.Flags().StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` to try (repeatable; default $ENVSEAL_KEY)")
+	addSignerFlags(cmd, &opts.Signer)
 	return cmd
 }
 
-func getRun(ctx context.Context, opts *GetOptions) error {
+func getRun(ctx context.Context, opts *GetOptions) (err error) {
+	if ctx, err = withSignerPolicy(ctx, opts.IO, &opts.Signer); err != nil {
+		return err
+	}
 	if opts.Name != "" {
 		if err := checkEnvName(opts.Name); err != nil {
 			return err

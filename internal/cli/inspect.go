@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/envseal/envseal/pkg/envseal"
@@ -78,6 +79,7 @@ func printInspection(w io.Writer, info *envseal.Info) {
 	for i, r := range info.Recipients {
 		fmt.Fprintf(tw, "recipient %d:\t%s %s (%d-byte wrapped key)\n", i+1, displayString(r.Type), displayString(r.KeyID), r.WrappedKeyBytes)
 	}
+	printSigner(tw, info.Signer)
 	fmt.Fprintf(tw, "header:\t%d bytes\n", info.HeaderBytes)
 	fmt.Fprintf(tw, "payload:\t%d bytes\n", info.PayloadBytes)
 	if info.LengthConsistent {
@@ -87,4 +89,25 @@ func printInspection(w io.Writer, info *envseal.Info) {
 		fmt.Fprintf(tw, "length:\tINCONSISTENT: the payload is truncated or has extra bytes\n")
 	}
 	tw.Flush()
+}
+
+// printSigner describes a signed file's signer block: who the file claims
+// signed it. inspect reads no signature, so it is marked unverified.
+func printSigner(w io.Writer, s *envseal.SignerInfo) {
+	if s == nil {
+		return // unsigned: inspect prints what it always has
+	}
+	fmt.Fprintf(w, "signed:\tyes, UNVERIFIED (open checks the signature; --signer or --signer-ca checks the signer)\n")
+	fmt.Fprintf(w, "signer key:\t%s %s (%d-byte signature)\n", s.Algorithm, s.KeyFingerprint, s.SignatureBytes)
+	for i, c := range s.Certificates {
+		label := "signer cert:"
+		if i > 0 {
+			label = fmt.Sprintf("intermediate %d:", i)
+		}
+		fmt.Fprintf(w, "%s\t%s, issuer %s, valid %s to %s\n", label, displayString(c.Subject), displayString(c.Issuer),
+			c.NotBefore.Format("2006-01-02"), c.NotAfter.Format("2006-01-02"))
+		if len(c.Names) > 0 {
+			fmt.Fprintf(w, "\tnames: %s\n", displayString(strings.Join(c.Names, ", ")))
+		}
+	}
 }

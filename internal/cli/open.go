@@ -37,6 +37,9 @@ type OpenOptions struct {
 	Ranged bool
 	Offset int64
 	Length int64
+
+	// Signer is whose signature the file must carry (signerpolicy.go).
+	Signer SignerFlags
 }
 
 // NewCmdOpen builds envseal open. runF replaces the run function in tests.
@@ -118,6 +121,7 @@ padding at the end, and a modified file may decrypt without an error.`,
 	cmd.Flags().Int64Var(&opts.Length, "length", 0, "decrypt at most `N` bytes (default: to the end)")
 	cmd.Flags().BoolVar(&opts.LegacyOpenSSL, "legacy-openssl", false, "IN is an openssl enc file: decrypt it with --pass (unauthenticated)")
 	addLegacyFlags(cmd, &opts.Legacy)
+	addSignerFlags(cmd, &opts.Signer)
 	return cmd
 }
 
@@ -136,6 +140,9 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 	}
 	batch, err := batchMode(opts.Output, opts.Inputs)
 	if err != nil {
+		return err
+	}
+	if ctx, err = withSignerPolicy(ctx, opts.IO, &opts.Signer); err != nil {
 		return err
 	}
 	ids, err := openIdentities(ctx, opts)
@@ -164,7 +171,7 @@ func (opts *OpenOptions) toTerminal() bool {
 // not) in, authenticated plaintext out, held back for a terminal.
 func opener(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string, toTerminal bool) func(io.Reader, io.Writer) error {
 	return func(in io.Reader, out io.Writer) error {
-		_, r, err := envelope.Decrypt(ctx, dearmor(in), ids, required)
+		_, r, err := envelope.DecryptWith(ctx, dearmor(in), ids, openOptions(ctx, required))
 		if err != nil {
 			return err
 		}

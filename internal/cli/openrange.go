@@ -41,7 +41,7 @@ func openRange(ctx context.Context, opts *OpenOptions, ids []keyprovider.Unwrapp
 			return withHint(fmt.Errorf("%s is armored: --offset and --length need the binary form", in.name),
 				"envseal open without --offset/--length reads armored files")
 		}
-		_, ra, plainSize, err := envelope.DecryptAt(ctx, src, size, ids, required)
+		_, ra, plainSize, err := envelope.DecryptAtWith(ctx, src, size, ids, openOptions(ctx, required))
 		if err != nil {
 			return err
 		}

@@ -67,6 +67,9 @@ func (s *lockedSealed) Close() error { return s.lock.Close() }
 // dataKey unwraps the file's data key with one of ids; the header is
 // authenticated with it. The caller clears it.
 func (s *lockedSealed) dataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]byte, error) {
+	if err := checkSigner(ctx, s.h); err != nil {
+		return nil, err
+	}
 	return s.h.DataKey(ctx, ids)
 }
 

@@ -146,6 +146,8 @@ func rewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, ids []
 		return nil, withHint(err, "envseal inspect FILE lists the key ids")
 	case errors.Is(err, envseal.ErrNoRecipients):
 		return nil, usageErrorf("add a recipient with --add", "%v", err)
+	case errors.Is(err, envelope.ErrSigned):
+		return nil, errSignedRewrite(err, "rewrap")
 	}
 	return nh, err
 }

@@ -20,6 +20,11 @@ type SealOptions struct {
 	Armor   bool
 	Input   string
 	Inputs  []string // batch: several inputs, or -o naming a directory (batch.go)
+
+	// SignWith signs the file with the key URI; SignerCert is a PEM file
+	// of the signer's certificate and intermediates to embed (sealsign.go).
+	SignWith   string
+	SignerCert string
 }
 
 // NewCmdSeal builds envseal seal. runF replaces the run function in tests.
@@ -67,6 +72,8 @@ gets its own data key (one KMS GenerateDataKey per file).`,
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	cmd.Flags().BoolVarP(&opts.Armor, "armor", "a", false, "write PEM-style text (open detects it)")
+	cmd.Flags().StringVar(&opts.SignWith, "sign-with", "", "sign the file with the key `URI` (file: PKCS#8, awskms SIGN_VERIFY, pkcs11 private key)")
+	cmd.Flags().StringVar(&opts.SignerCert, "signer-cert", "", "embed the signer's certificate and intermediates from PEM `FILE` (needs --sign-with)")
 	return cmd
 }
 
@@ -85,6 +92,9 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	}
 	if (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Armor {
 		return usageErrorf("pass -o FILE, redirect the output, or use --armor for text", "refusing to write binary data to a terminal")
+	}
+	if ctx, err = withSealSigner(ctx, opts.IO, opts.SignWith, opts.SignerCert); err != nil {
+		return err
 	}
 	ws, err := openWrappers(ctx, uris, providerOptions(opts.IO))
 	if err != nil {
@@ -113,7 +123,7 @@ func sealer(ctx context.Context, ws []keyprovider.Wrapper, encCtx map[string]str
 }
 
 func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.Wrapper, encCtx map[string]string) error {
-	w, err := envelope.Encrypt(ctx, out, ws, encCtx)
+	w, err := envelope.EncryptWith(ctx, out, ws, encCtx, sealOptions(ctx))
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"crypto/x509"
+	"time"
+
 	"context"
 	"crypto"
 	"fmt"
+	"github.com/envseal/envseal/pkg/envseal"
 	"io"
 
 	"github.com/envseal/envseal/internal/sign"
@@ -21,13 +25,19 @@ type VerifyOptions struct {
 	PubKey    string
 	Signature string
 	Input     string
+
+	// Cert is a PEM file of the signer's certificate (then intermediates),
+	// checked against the CA bundle CA and, if set, SignerName.
+	Cert       string
+	CA         string
+	SignerName string
 }
 
 // NewCmdVerify builds envseal verify. runF replaces the run function in tests.
 func NewCmdVerify(ios *IOStreams, runF func(context.Context, *VerifyOptions) error) *cobra.Command {
 	opts := &VerifyOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "verify (--key URI | --pubkey PEM) --signature SIG [IN|-]",
+		Use:   "verify (--key URI | --pubkey PEM | --cert CERT --ca BUNDLE) --signature SIG [IN|-]",
 		Short: "Check a signature made by envseal sign or openssl dgst",
 		Long: `Check that SIG is a valid signature of IN (or standard input) by the key
 --key, or by the public key in the PEM file --pubkey (SubjectPublicKeyInfo, as
@@ -42,12 +52,22 @@ key object on a PKCS#11 token (which needs the token's PIN).
 The exit status is 0 and "Verified OK" is printed only for a valid signature;
 otherwise the status is 1 with "signature verification failed". The
 signature may be binary or base64 (--armor); the hash and padding follow the
-key, as for envseal sign.`,
+key, as for envseal sign.
+
+--cert takes the signer's X.509 certificate (PEM, optionally followed by
+intermediates) instead of a bare key: the signature is checked with the
+certificate's public key, and the certificate must chain to a CA in --ca,
+be valid now, allow digital signatures (key usage digitalSignature; an
+extended key usage, if present, must include codeSigning) and, with
+--signer-name, name NAME in a DNS, email or URI subject alternative name.`,
 		Example: `  envseal verify --pubkey release.pub.pem --signature app.tar.gz.sig app.tar.gz
 
   # a signature made by openssl
   openssl dgst -sha384 -sign p384.pem -out data.sig data.bin
-  envseal verify --pubkey p384.pub.pem --signature data.sig data.bin`,
+  envseal verify --pubkey p384.pub.pem --signature data.sig data.bin
+
+  # a signer known by its certificate
+  envseal verify --cert ci.crt.pem --ca corp-ca.pem --signer-name ci@example.com --signature app.sig app.tar.gz`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -62,12 +82,26 @@ key, as for envseal sign.`,
 	cmd.Flags().StringVarP(&opts.Key, "key", "k", "", "verify with the public half of the key `URI`")
 	cmd.Flags().StringVarP(&opts.PubKey, "pubkey", "p", "", "verify with the public key in PEM `FILE`")
 	cmd.Flags().StringVarP(&opts.Signature, "signature", "s", "", "the signature `FILE` (binary or base64)")
+	cmd.Flags().StringVar(&opts.Cert, "cert", "", "verify with the signer certificate in PEM `FILE` (then intermediates); needs --ca")
+	cmd.Flags().StringVar(&opts.CA, "ca", "", "with --cert, the trusted CA certificates in PEM `BUNDLE`")
+	cmd.Flags().StringVar(&opts.SignerName, "signer-name", "", "with --cert, a DNS, email or URI `NAME` the certificate must hold")
 	return cmd
 }
 
 func verifyRun(ctx context.Context, opts *VerifyOptions) error {
-	if (opts.Key == "") == (opts.PubKey == "") {
-		return usageErrorf("pass --pubkey KEY.pub.pem, or --key URI", "verify needs exactly one of --key and --pubkey")
+	n := 0
+	for _, v := range []string{opts.Key, opts.PubKey, opts.Cert} {
+		if v != "" {
+			n++
+		}
+	}
+	switch {
+	case n != 1:
+		return usageErrorf("pass --pubkey KEY.pub.pem, --key URI, or --cert CERT.pem --ca BUNDLE", "verify needs exactly one of --key, --pubkey and --cert")
+	case opts.Cert != "" && opts.CA == "":
+		return usageErrorf("pass --ca BUNDLE, the CA certificates to trust", "--cert needs --ca")
+	case opts.Cert == "" && (opts.CA != "" || opts.SignerName != ""):
+		return usageErrorf("pass the signer's certificate with --cert", "--ca and --signer-name need --cert")
 	}
 	if opts.Signature == "" {
 		return usageErrorf("pass --signature SIG", "verify needs --signature")
@@ -102,6 +136,9 @@ func isStdin(path string) bool { return path == "" || path == "-" }
 
 // verifyKey returns the public key to verify with.
 func verifyKey(ctx context.Context, opts *VerifyOptions) (crypto.PublicKey, error) {
+	if opts.Cert != "" {
+		return verifyCert(opts)
+	}
 	if opts.Key != "" {
 		s, err := openSigner(ctx, opts.IO, opts.Key)
 		if err != nil {
@@ -144,4 +181,28 @@ func readSmallFile(ios *IOStreams, path string, max int64, what string) ([]byte,
 		return nil, fmt.Errorf("%s %s is larger than %d bytes: is it the right file?", what, in.name, max)
 	}
 	return data, nil
+}
+
+// verifyCert checks --cert against --ca and --signer-name and returns its
+// public key.
+func verifyCert(opts *VerifyOptions) (crypto.PublicKey, error) {
+	certs, err := readCerts(opts.IO, opts.Cert, "signer certificate")
+	if err != nil {
+		return nil, err
+	}
+	cas, err := readCerts(opts.IO, opts.CA, "CA bundle")
+	if err != nil {
+		return nil, err
+	}
+	roots := x509.NewCertPool()
+	for _, c := range cas {
+		roots.AddCert(c)
+	}
+	if err := envseal.VerifySignerCert(certs[0], certs[1:], roots, opts.SignerName, time.Time{}); err != nil {
+		return nil, err
+	}
+	if _, err := sign.SchemeFor(certs[0].PublicKey); err != nil {
+		return nil, err
+	}
+	return certs[0].PublicKey, nil
 }

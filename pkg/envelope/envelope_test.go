@@ -177,7 +177,7 @@ func TestParseErrors(t *testing.T) {
 		{"empty", nil, func(e error) bool { return errors.Is(e, envelope.ErrNotEnvelope) }},
 		{"text", []byte("hello world, not sealed"), func(e error) bool { return errors.Is(e, envelope.ErrNotEnvelope) }},
 		{"openssl", []byte("Salted__12345678abcdefgh"), func(e error) bool { return errors.Is(e, envelope.ErrLegacyOpenSSL) }},
-		{"version 2", append([]byte("ENVSEAL\x02\x01"), valid[9:]...), func(e error) bool { return errors.As(e, &uv) }},
+		{"version 3", append([]byte("ENVSEAL\x03\x01"), valid[9:]...), func(e error) bool { return errors.As(e, &uv) }},
 		{"algorithm 9", append([]byte("ENVSEAL\x01\x09"), valid[9:]...), func(e error) bool { return errors.As(e, &uv) }},
 		{"header cut", valid[:20], func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},
 		{"too many pairs", []byte("ENVSEAL\x01\x01\x41"), func(e error) bool { return errors.Is(e, envelope.ErrMalformed) }},

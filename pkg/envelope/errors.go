@@ -30,8 +30,8 @@ type UnsupportedVersionError struct {
 }
 
 func (e *UnsupportedVersionError) Error() string {
-	return fmt.Sprintf("unsupported format version %d (algorithm %d); this build reads version %d",
-		e.Version, e.Algorithm, Version)
+	return fmt.Sprintf("unsupported format version %d (algorithm %d); this build reads versions %d and %d (signed)",
+		e.Version, e.Algorithm, Version, VersionSigned)
 }
 
 // NoMatchError means none of the given keys can open any stanza.

@@ -22,6 +22,9 @@ type Header struct {
 	// MAC is HMAC-SHA256 of everything before it, under a key derived from
 	// the data key.
 	MAC []byte
+	// Signer is the signer block of a signed file (format version 2), nil
+	// for an unsigned one. The MAC covers it.
+	Signer *SignerInfo
 
 	size int64 // encoded size, set by Parse and Marshal
 	// fresh is the MAC NewHeader made, nil for a parsed header: what
@@ -31,6 +34,15 @@ type Header struct {
 
 // Size returns the encoded size of the header: the payload starts there.
 func (h *Header) Size() int64 { return h.size }
+
+// Version returns the format version the header is encoded with: 2
+// (VersionSigned) for a signed file, 1 otherwise.
+func (h *Header) Version() byte {
+	if h.Signer != nil {
+		return VersionSigned
+	}
+	return Version
+}
 
 // ContextKeys returns the context keys in their canonical (sorted) order.
 func (h *Header) ContextKeys() []string {
@@ -49,7 +61,7 @@ func (h *Header) fixedFields() ([]byte, error) {
 	if err := ValidateContext(h.Context); err != nil {
 		return nil, err
 	}
-	b := append([]byte(Magic), Version, AlgChunkedAES256GCM, byte(len(h.Context)))
+	b := append([]byte(Magic), h.Version(), AlgChunkedAES256GCM, byte(len(h.Context)))
 	for _, k := range h.ContextKeys() {
 		v := h.Context[k]
 		b = append(b, byte(len(k)))
@@ -80,6 +92,11 @@ func (h *Header) macInput() ([]byte, error) {
 		b = append(b, s.KeyID...)
 		b = binary.BigEndian.AppendUint16(b, uint16(len(s.Body)))
 		b = append(b, s.Body...)
+	}
+	if h.Signer != nil {
+		if b, err = appendSigner(b, h.Signer); err != nil {
+			return nil, err
+		}
 	}
 	if len(b)+MACSize > MaxHeaderSize {
 		return nil, malformed("header would be %d bytes, limit %d", len(b)+MACSize, MaxHeaderSize)

@@ -103,16 +103,50 @@ type unwrapAttempt struct {
 // the data key and returns the header and a reader of the authenticated
 // plaintext. src should be buffered: the header is read in small pieces.
 func Decrypt(ctx context.Context, src io.Reader, ids []keyprovider.Unwrapper, required map[string]string) (*Header, io.Reader, error) {
+	return DecryptWith(ctx, src, ids, &OpenOptions{Context: required})
+}
+
+// OpenOptions are the settings of DecryptWith and DecryptAtWith.
+type OpenOptions struct {
+	// Context lists the required context pairs (see CheckContext).
+	Context map[string]string
+	// CheckHeader, if set, is called with the parsed header after the
+	// context check and before any key is used; an error from it rejects
+	// the file. A signer policy goes here: is the signer block's key or
+	// certificate one the caller trusts? The signature itself is always
+	// verified against the signer block's key.
+	CheckHeader func(*Header) error
+}
+
+func (o *OpenOptions) check(h *Header) error {
+	if o == nil {
+		return nil
+	}
+	if err := h.CheckContext(o.Context); err != nil {
+		return err
+	}
+	if o.CheckHeader != nil {
+		return o.CheckHeader(h)
+	}
+	return nil
+}
+
+// DecryptWith is Decrypt with options. For a signed file, the reader
+// verifies the signature when the payload ends: it returns io.EOF only
+// if the signature verified, and holds the final chunk's plaintext back
+// until then, so a file whose signature fails releases at most its full
+// chunks.
+func DecryptWith(ctx context.Context, src io.Reader, ids []keyprovider.Unwrapper, opts *OpenOptions) (*Header, io.Reader, error) {
 	h, err := Parse(src)
 	if err != nil {
 		return nil, nil, err
 	}
-	dk, fixed, err := h.payloadKey(ctx, ids, required)
+	dk, fixed, err := h.payloadKey(ctx, ids, opts)
 	if err != nil {
 		return h, nil, err
 	}
 	defer clear(dk)
-	r, err := stream.NewReader(dk, src, fixed)
+	r, err := h.openPayload(dk, fixed, src)
 	if err != nil {
 		return h, nil, err
 	}
@@ -123,17 +157,28 @@ func Decrypt(ctx context.Context, src io.Reader, ids []keyprovider.Unwrapper, re
 // only the chunks a read covers, and plainSize is the plaintext's length.
 // size is the size of the whole file.
 func DecryptAt(ctx context.Context, src io.ReaderAt, size int64, ids []keyprovider.Unwrapper, required map[string]string) (h *Header, r io.ReaderAt, plainSize int64, err error) {
+	return DecryptAtWith(ctx, src, size, ids, &OpenOptions{Context: required})
+}
+
+// DecryptAtWith is DecryptAt with options. A signed file's signature is
+// verified before it returns, which reads and hashes the whole file: random
+// access to a signed file costs one sequential read of it up front.
+func DecryptAtWith(ctx context.Context, src io.ReaderAt, size int64, ids []keyprovider.Unwrapper, opts *OpenOptions) (h *Header, r io.ReaderAt, plainSize int64, err error) {
 	h, err = Parse(io.NewSectionReader(src, 0, min(size, MaxHeaderSize)))
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	dk, fixed, err := h.payloadKey(ctx, ids, required)
+	dk, fixed, err := h.payloadKey(ctx, ids, opts)
 	if err != nil {
 		return h, nil, 0, err
 	}
 	defer clear(dk)
-	payload := io.NewSectionReader(src, h.Size(), size-h.Size())
-	ra, err := stream.NewReaderAt(dk, payload, size-h.Size(), fixed)
+	n, err := h.verifyAt(src, size)
+	if err != nil {
+		return h, nil, 0, err
+	}
+	payload := io.NewSectionReader(src, h.Size(), n)
+	ra, err := stream.NewReaderAt(dk, payload, n, fixed)
 	if err != nil {
 		return h, nil, 0, err
 	}
@@ -144,8 +189,8 @@ func DecryptAt(ctx context.Context, src io.ReaderAt, size int64, ids []keyprovid
 // payload: the required context checked, the data key unwrapped and the
 // header authenticated, and the payload's key-derivation context. The
 // caller clears the data key.
-func (h *Header) payloadKey(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string) (dk, fixed []byte, err error) {
-	if err := h.CheckContext(required); err != nil {
+func (h *Header) payloadKey(ctx context.Context, ids []keyprovider.Unwrapper, opts *OpenOptions) (dk, fixed []byte, err error) {
+	if err := opts.check(h); err != nil {
 		return nil, nil, err
 	}
 	if dk, err = h.DataKey(ctx, ids); err != nil {

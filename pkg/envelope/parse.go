@@ -66,12 +66,16 @@ func (p *parser) field(n, lo, hi int, what string) []byte {
 // only one encoding of any header is accepted.
 func Parse(r io.Reader) (*Header, error) {
 	p := &parser{r: r}
-	if err := checkMagic(p); err != nil {
+	version, err := checkMagic(p)
+	if err != nil {
 		return nil, err
 	}
 	h := &Header{Context: map[string]string{}}
 	parseContext(p, h)
 	parseStanzas(p, h)
+	if version == VersionSigned {
+		parseSigner(p, h)
+	}
 	fields := len(p.raw)
 	h.MAC = bytes.Clone(p.read(MACSize))
 	if p.err != nil {
@@ -81,28 +85,30 @@ func Parse(r io.Reader) (*Header, error) {
 	return h, nil
 }
 
-func checkMagic(p *parser) error {
+// checkMagic reads magic, version and algorithm and returns the version:
+// Version, or VersionSigned for a signed file.
+func checkMagic(p *parser) (int, error) {
 	magic := p.read(len(Magic))
 	if p.err != nil {
 		if errors.Is(p.err, ErrMalformed) {
-			return ErrNotEnvelope
+			return 0, ErrNotEnvelope
 		}
-		return p.err
+		return 0, p.err
 	}
 	if string(magic) != Magic {
 		if string(magic) == "Salted_" {
-			return ErrLegacyOpenSSL
+			return 0, ErrLegacyOpenSSL
 		}
-		return ErrNotEnvelope
+		return 0, ErrNotEnvelope
 	}
 	version, alg := p.u8(), p.u8()
 	if p.err != nil {
-		return p.err
+		return 0, p.err
 	}
-	if version != Version || alg != AlgChunkedAES256GCM {
-		return &UnsupportedVersionError{Version: byte(version), Algorithm: byte(alg)}
+	if (version != Version && version != VersionSigned) || alg != AlgChunkedAES256GCM {
+		return 0, &UnsupportedVersionError{Version: byte(version), Algorithm: byte(alg)}
 	}
-	return nil
+	return version, nil
 }
 
 func parseContext(p *parser, h *Header) {

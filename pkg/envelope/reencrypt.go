@@ -21,7 +21,13 @@ import (
 // constant time): a data key that is not this file's, or a payload spliced
 // from another file, is refused before anything is written, as Rewrap
 // does.
+//
+// A signed header is refused with ErrSigned: the new payload would need a
+// new signature.
 func Reencrypt(h *Header, dataKey, prefix []byte, dst io.Writer) (io.WriteCloser, error) {
+	if h.Signer != nil {
+		return nil, ErrSigned
+	}
 	if err := h.verifyMAC(dataKey); err != nil {
 		return nil, err
 	}
@@ -32,7 +38,7 @@ func Reencrypt(h *Header, dataKey, prefix []byte, dst io.Writer) (io.WriteCloser
 	if err := stream.CheckPrefix(dataKey, prefix, fixed); err != nil {
 		return nil, err
 	}
-	return h.newPayload(dst, dataKey)
+	return h.newPayload(dst, dataKey, nil)
 }
 
 // OpenPayload returns a reader of the plaintext of payload (everything
@@ -46,5 +52,5 @@ func (h *Header) OpenPayload(dataKey []byte, payload io.Reader) (io.Reader, erro
 	if err != nil {
 		return nil, err
 	}
-	return stream.NewReader(dataKey, payload, fixed)
+	return h.openPayload(dataKey, fixed, payload)
 }

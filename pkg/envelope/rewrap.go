@@ -21,7 +21,13 @@ const PayloadPrefixSize = stream.PrefixSize
 // a payload spliced from another file, or corrupted at its start, is
 // refused rather than re-MACed. The chunks after it are not checked; they
 // still fail when the file is opened.
+//
+// A signed header is refused with ErrSigned: new stanzas change the signed
+// bytes, so the file must be signed again (or re-sealed unsigned) whole.
 func Rewrap(h *Header, dataKey []byte, stanzas []*keyprovider.Stanza, prefix []byte) (*Header, error) {
+	if h.Signer != nil {
+		return nil, ErrSigned
+	}
 	if err := h.verifyMAC(dataKey); err != nil {
 		return nil, err
 	}

@@ -3,8 +3,10 @@ package envelope
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/hmac"
 	"crypto/rand"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -22,25 +24,58 @@ import (
 // the first one makes the data key and the rest wrap it; otherwise it comes
 // from crypto/rand.
 func Encrypt(ctx context.Context, dst io.Writer, recipients []keyprovider.Wrapper, encCtx map[string]string) (io.WriteCloser, error) {
-	h, dataKey, err := NewHeader(ctx, recipients, encCtx)
+	return EncryptWith(ctx, dst, recipients, encCtx, nil)
+}
+
+// SealOptions are the optional settings of EncryptWith.
+type SealOptions struct {
+	// Signer, if set, makes a signed file (format version 2): Close signs
+	// a running hash of every byte written and appends the signature.
+	Signer crypto.Signer
+	// Certificates are DER X.509 certificates embedded with the signer:
+	// the signer's own first (for Signer's public key), then
+	// intermediates. They need Signer.
+	Certificates [][]byte
+}
+
+// EncryptWith is Encrypt with options: with opts.Signer, the file is
+// signed, still in one streaming pass.
+func EncryptWith(ctx context.Context, dst io.Writer, recipients []keyprovider.Wrapper, encCtx map[string]string, opts *SealOptions) (io.WriteCloser, error) {
+	var si *SignerInfo
+	if opts != nil && opts.Signer != nil {
+		var err error
+		if si, err = NewSignerInfo(opts.Signer.Public(), opts.Certificates); err != nil {
+			return nil, err
+		}
+	} else if opts != nil && len(opts.Certificates) > 0 {
+		return nil, errors.New("certificates need a signer")
+	}
+	h, dataKey, err := newHeader(ctx, recipients, encCtx, si)
 	if err != nil {
 		return nil, err
 	}
 	defer clear(dataKey)
-	return h.NewPayload(dst, dataKey)
+	if si == nil {
+		return h.NewPayload(dst, dataKey)
+	}
+	return h.NewSignedPayload(dst, dataKey, opts.Signer)
 }
 
 // NewHeader makes a header for recipients under a fresh data key (see
 // Encrypt for where it comes from) and returns it with that data key,
 // which the caller encrypts a payload under (NewPayload) and then clears.
 func NewHeader(ctx context.Context, recipients []keyprovider.Wrapper, encCtx map[string]string) (*Header, []byte, error) {
+	return newHeader(ctx, recipients, encCtx, nil)
+}
+
+func newHeader(ctx context.Context, recipients []keyprovider.Wrapper, encCtx map[string]string, si *SignerInfo) (*Header, []byte, error) {
 	if len(recipients) == 0 {
 		return nil, nil, errors.New("no recipients")
 	}
 	if len(recipients) > MaxStanzas {
 		return nil, nil, fmt.Errorf("%d recipients, limit %d", len(recipients), MaxStanzas)
 	}
-	h := &Header{Context: maps.Clone(encCtx)}
+	h := &Header{Context: maps.Clone(encCtx), Signer: si}
 	if h.Context == nil {
 		h.Context = map[string]string{}
 	}
@@ -70,16 +105,38 @@ func NewHeader(ctx context.Context, recipients []keyprovider.Wrapper, encCtx map
 // file's header is Reencrypt's job, which first checks that the file's
 // payload commits to the data key (docs/FORMAT.md, "Re-encrypting a
 // payload under the same header"), and this must not be a way around it.
+// A signed header needs NewSignedPayload: NewPayload refuses it with
+// ErrSigned.
 func (h *Header) NewPayload(dst io.Writer, dataKey []byte) (io.WriteCloser, error) {
 	if h.fresh == nil || !hmac.Equal(h.fresh, h.MAC) {
 		return nil, ErrNotNewHeader
 	}
-	return h.newPayload(dst, dataKey)
+	if h.Signer != nil {
+		return nil, ErrSigned
+	}
+	return h.newPayload(dst, dataKey, nil)
+}
+
+// NewSignedPayload is NewPayload for a signed header NewHeader made: the
+// returned writer's Close signs the whole file with signer, whose public
+// key must be the header's signer key.
+func (h *Header) NewSignedPayload(dst io.Writer, dataKey []byte, signer crypto.Signer) (io.WriteCloser, error) {
+	if h.fresh == nil || !hmac.Equal(h.fresh, h.MAC) {
+		return nil, ErrNotNewHeader
+	}
+	if h.Signer == nil {
+		return nil, errors.New("the header is not a signed one")
+	}
+	spki, err := x509.MarshalPKIXPublicKey(signer.Public())
+	if err != nil || !bytes.Equal(spki, h.Signer.PublicKey) {
+		return nil, errors.New("the signing key is not the header's signer")
+	}
+	return h.newPayload(dst, dataKey, signer)
 }
 
 // newPayload is NewPayload without the check that NewHeader made h: for
 // Reencrypt, once it has checked the old payload's commitment.
-func (h *Header) newPayload(dst io.Writer, dataKey []byte) (io.WriteCloser, error) {
+func (h *Header) newPayload(dst io.Writer, dataKey []byte, signer crypto.Signer) (io.WriteCloser, error) {
 	if err := h.verifyMAC(dataKey); err != nil {
 		return nil, err
 	}
@@ -91,10 +148,24 @@ func (h *Header) newPayload(dst io.Writer, dataKey []byte) (io.WriteCloser, erro
 	if err != nil {
 		return nil, err
 	}
+	out := dst
+	var hw *hashWriter
+	if signer != nil {
+		d, err := h.signedHash()
+		if err != nil {
+			return nil, err
+		}
+		hw = &hashWriter{w: dst, h: d}
+		out = hw
+	}
 	if _, err := dst.Write(hdr); err != nil {
 		return nil, fmt.Errorf("failed to write header: %w", err)
 	}
-	return stream.NewWriter(dataKey, dst, fixed)
+	w, err := stream.NewWriter(dataKey, out, fixed)
+	if err != nil || signer == nil {
+		return w, err
+	}
+	return &signedWriter{WriteCloser: w, hashed: hw, dst: dst, signer: signer, size: h.Signer.SignatureSize}, nil
 }
 
 // wrapAll makes the data key and fills h.Stanzas, one per recipient in order.

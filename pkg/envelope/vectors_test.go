@@ -39,6 +39,9 @@ func TestVectors(t *testing.T) {
 	if *updateVectors {
 		writeVectors(t)
 	}
+	if *updateVectors || *updateSignedVectors {
+		writeSignedVectors(t)
+	}
 	vs := loadVectors(t)
 	if len(vs) < 10 {
 		t.Fatalf("only %d vectors", len(vs))
@@ -88,6 +91,8 @@ func outcome(err error) string {
 		return "context-mismatch"
 	case errors.As(err, &uv):
 		return "unsupported-version"
+	case errors.Is(err, envelope.ErrSignature):
+		return "signature"
 	case errors.As(err, &ch):
 		return "chunk-authentication"
 	case errors.Is(err, envelope.ErrHeaderMAC):

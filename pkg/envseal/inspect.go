@@ -28,6 +28,9 @@ type Info struct {
 	Chunks           int64 `json:"chunks"`
 	PlaintextBytes   int64 `json:"plaintext_bytes"`
 	LengthConsistent bool  `json:"length_consistent"`
+	// Signer is the signer block of a signed file (format version 2), nil
+	// (omitted) for an unsigned one. It is not verified.
+	Signer *SignerInfo `json:"signer,omitempty"`
 }
 
 // RecipientInfo describes one stanza: who can open the file.
@@ -50,8 +53,12 @@ func Inspect(src io.Reader) (*Info, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to read payload: %w", err)
 	}
+	if h.Signer != nil {
+		n -= int64(h.Signer.SignatureSize) // the payload ends before the signature
+	}
 	info := &Info{
-		FormatVersion: envelope.Version,
+		Signer:        signerInfo(h.Signer),
+		FormatVersion: int(h.Version()),
 		Algorithm:     AlgorithmV1,
 		Armored:       armored,
 		Context:       h.Context,

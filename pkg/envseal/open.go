@@ -17,13 +17,17 @@ type OpenOptions struct {
 	// Context lists pairs the file's encryption context must contain; a file
 	// without one of them is refused before any key is used.
 	Context map[string]string
+	// Signer, if set, requires a signed file whose signer it trusts (see
+	// SignerPolicy); nil accepts unsigned files and any signer. Either way
+	// a signed file's signature is verified.
+	Signer *SignerPolicy
 }
 
-func (o *OpenOptions) required() map[string]string {
+func (o *OpenOptions) envelope() *envelope.OpenOptions {
 	if o == nil {
 		return nil
 	}
-	return o.Context
+	return &envelope.OpenOptions{Context: o.Context, CheckHeader: o.Signer.Check}
 }
 
 // Decrypt reads the header from src, unwraps the data key with the first of
@@ -33,7 +37,7 @@ func (o *OpenOptions) required() map[string]string {
 // io.EOF. A file no identity can open gives an *envelope.NoMatchError.
 func Decrypt(ctx context.Context, src io.Reader, identities []keyprovider.Unwrapper, opts *OpenOptions) (io.Reader, error) {
 	src, _ = dearmor(src)
-	_, r, err := envelope.Decrypt(ctx, src, identities, opts.required())
+	_, r, err := envelope.DecryptWith(ctx, src, identities, opts.envelope())
 	return r, err
 }
 
@@ -62,7 +66,7 @@ func DecryptRange(ctx context.Context, src io.ReaderAt, size int64, identities [
 	if armor.IsArmoredAt(src, size) {
 		return nil, 0, ErrArmored
 	}
-	_, r, n, err := envelope.DecryptAt(ctx, src, size, identities, opts.required())
+	_, r, n, err := envelope.DecryptAtWith(ctx, src, size, identities, opts.envelope())
 	return r, n, err
 }
 

@@ -2,6 +2,7 @@ package envseal
 
 import (
 	"context"
+	"crypto"
 	"fmt"
 	"io"
 
@@ -19,6 +20,16 @@ type SealOptions struct {
 	Context map[string]string
 	// Armor writes the PEM-style text form instead of binary.
 	Armor bool
+	// Signer, if set, signs the file (format version 2, docs/FORMAT.md
+	// "Signed files"): one streaming pass, the signature after the final
+	// chunk. Certificates (DER, the signer's first, then intermediates)
+	// are embedded with it.
+	Signer       crypto.Signer
+	Certificates [][]byte
+}
+
+func (o *SealOptions) envelope() *envelope.SealOptions {
+	return &envelope.SealOptions{Signer: o.Signer, Certificates: o.Certificates}
 }
 
 // Encrypt writes the header for recipients to dst and returns a writer for
@@ -30,10 +41,10 @@ func Encrypt(ctx context.Context, dst io.Writer, recipients []keyprovider.Wrappe
 		opts = &SealOptions{}
 	}
 	if !opts.Armor {
-		return envelope.Encrypt(ctx, dst, recipients, opts.Context)
+		return envelope.EncryptWith(ctx, dst, recipients, opts.Context, opts.envelope())
 	}
 	aw := armor.NewWriter(dst)
-	w, err := envelope.Encrypt(ctx, aw, recipients, opts.Context)
+	w, err := envelope.EncryptWith(ctx, aw, recipients, opts.Context, opts.envelope())
 	if err != nil {
 		return nil, err
 	}

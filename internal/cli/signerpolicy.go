@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"context"
+	"crypto"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/envseal/envseal/internal/sign"
+	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/envseal"
+	"github.com/envseal/envseal/pkg/keyprovider"
+	"github.com/spf13/cobra"
+)
+
+// Environment defaults of the signer flags, so that a CI job can require
+// a signer for every command without changing their command lines.
+const (
+	envSigner     = "ENVSEAL_SIGNER"      // whitespace-separated PUB|URI values
+	envSignerCA   = "ENVSEAL_SIGNER_CA"   // a PEM CA bundle file
+	envSignerName = "ENVSEAL_SIGNER_NAME" // a SAN the signer's certificate must hold
+)
+
+// maxCertFile bounds a certificate or CA bundle file.
+const maxCertFile = 1 << 20
+
+// SignerFlags are the flags every command that opens a file shares:
+// whose signature the file must carry.
+type SignerFlags struct {
+	Signers []string // --signer PUB|URI
+	CA      string   // --signer-ca BUNDLE
+	Name    string   // --signer-name NAME
+}
+
+func addSignerFlags(cmd *cobra.Command, f *SignerFlags) {
+	cmd.Flags().StringArrayVar(&f.Signers, "signer", nil, "require a signature by the PEM public key `PUB` or the key URI (repeatable; default $"+envSigner+")")
+	cmd.Flags().StringVar(&f.CA, "signer-ca", "", "require a signer certificate that chains to the CA certificates in `BUNDLE` (default $"+envSignerCA+")")
+	cmd.Flags().StringVar(&f.Name, "signer-name", "", "with --signer-ca, the signer certificate must name `NAME` (DNS, email or URI SAN; default $"+envSignerName+")")
+}
+
+// signerCheck is what the open paths check a header against: the policy
+// (nil: any signer, or none) and where to say that a signed file was
+// opened without one.
+type signerCheck struct {
+	policy *envseal.SignerPolicy
+	warn   io.Writer
+}
+
+type signerCheckKey struct{}
+
+// withSignerPolicy resolves the flags (or their environment defaults)
+// and returns ctx carrying the check, which every open path of the
+// command (open, batch, --offset, exec, get, edit) applies through
+// openOptions. It travels in ctx so that those paths, which pass the
+// context along anyway, need no other new parameter.
+func withSignerPolicy(ctx context.Context, ios *IOStreams, f *SignerFlags) (context.Context, error) {
+	p, err := f.policy(ctx, ios)
+	if err != nil {
+		return nil, err
+	}
+	return context.WithValue(ctx, signerCheckKey{}, &signerCheck{policy: p, warn: ios.ErrOut}), nil
+}
+
+// openOptions are the envelope's open options for the required context
+// and the signer check in ctx.
+func openOptions(ctx context.Context, required map[string]string) *envelope.OpenOptions {
+	c, _ := ctx.Value(signerCheckKey{}).(*signerCheck)
+	return &envelope.OpenOptions{Context: required, CheckHeader: c.check}
+}
+
+// checkSigner applies the signer check in ctx to a parsed header, for a
+// path that unwraps the key itself (edit, get).
+func checkSigner(ctx context.Context, h *envelope.Header) error {
+	return openOptions(ctx, nil).CheckHeader(h)
+}
+
+func (c *signerCheck) check(h *envelope.Header) error {
+	if c == nil {
+		return nil
+	}
+	if c.policy == nil {
+		if h.Signer != nil && c.warn != nil {
+			fmt.Fprintf(c.warn, "envseal: note: the file is signed by %s; its signature is verified, but not who signed it (pass --signer or --signer-ca)\n",
+				describeSigner(h.Signer))
+		}
+		return nil
+	}
+	if err := c.policy.Check(h); err != nil {
+		hint := "pass the signer's public key with --signer, or its CA with --signer-ca"
+		if h.Signer == nil {
+			hint = "the file must be sealed with seal --sign-with"
+		}
+		return withHint(err, hint)
+	}
+	return nil
+}
+
+// describeSigner names a signer for messages: its certificate subject and
+// names if it has one, its key fingerprint always. Not verified.
+func describeSigner(s *envelope.SignerInfo) string {
+	d := s.AlgorithmName() + " key " + envseal.KeyFingerprint(s.PublicKey)
+	if c := s.Chain(); len(c) > 0 {
+		d = fmt.Sprintf("%q (issuer %q; %s)", c[0].Subject.String(), c[0].Issuer.String(), d)
+	}
+	return d
+}
+
+// policy builds the signer policy of the flags, or of their environment
+// defaults when no flag is given; nil if neither names a signer.
+func (f *SignerFlags) policy(ctx context.Context, ios *IOStreams) (*envseal.SignerPolicy, error) {
+	signers, ca, name := f.Signers, f.CA, f.Name
+	if len(signers) == 0 && ca == "" && name == "" {
+		signers = strings.Fields(os.Getenv(envSigner))
+		ca = strings.TrimSpace(os.Getenv(envSignerCA))
+		name = strings.TrimSpace(os.Getenv(envSignerName))
+	}
+	if name != "" && ca == "" {
+		return nil, usageErrorf("add --signer-ca BUNDLE", "--signer-name needs --signer-ca")
+	}
+	if len(signers) == 0 && ca == "" {
+		return nil, nil
+	}
+	p := &envseal.SignerPolicy{Name: name}
+	for _, s := range signers {
+		pub, err := signerKey(ctx, ios, s)
+		if err != nil {
+			return nil, err
+		}
+		p.Keys = append(p.Keys, pub)
+	}
+	if ca != "" {
+		certs, err := readCerts(ios, ca, "CA bundle")
+		if err != nil {
+			return nil, err
+		}
+		p.Roots = x509.NewCertPool()
+		for _, c := range certs {
+			p.Roots.AddCert(c)
+		}
+	}
+	return p, nil
+}
+
+// signerKey resolves one --signer: a PEM public key file, or else a key
+// URI whose public key is used (a file key's public half, KMS
+// GetPublicKey, a token's public key object).
+func signerKey(ctx context.Context, ios *IOStreams, v string) (crypto.PublicKey, error) {
+	if _, _, err := keyprovider.Scheme(v); err != nil || fileExists(v) {
+		data, err := readSmallFile(ios, v, maxSignatureFile, "signer public key")
+		if err != nil {
+			return nil, err
+		}
+		pub, err := sign.ParsePublicKey(data)
+		if err != nil {
+			return nil, withHint(fmt.Errorf("signer %s: %w", v, err),
+				"--signer takes a PEM public key (envseal pubkey, openssl pkey -pubout) or a key URI such as file:KEY.pem")
+		}
+		return pub, nil
+	}
+	s, err := openSigner(ctx, ios, v)
+	if err != nil {
+		return nil, err
+	}
+	return s.Public(), nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// readCerts reads every CERTIFICATE block of a PEM file: at least one,
+// and nothing else but text between blocks.
+func readCerts(ios *IOStreams, path, what string) ([]*x509.Certificate, error) {
+	data, err := readSmallFile(ios, path, maxCertFile, what)
+	if err != nil {
+		return nil, err
+	}
+	var certs []*x509.Certificate
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			return nil, fmt.Errorf("%s %s: PEM block %q, want CERTIFICATE", what, path, block.Type)
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", what, path, err)
+		}
+		certs = append(certs, c)
+	}
+	if len(certs) == 0 {
+		return nil, fmt.Errorf("%s %s: no PEM CERTIFICATE block", what, path)
+	}
+	return certs, nil
+}
+
+// errSignedRewrite is the hint for a command that would change a signed
+// file without re-signing it.
+func errSignedRewrite(err error, cmd string) error {
+	if errors.Is(err, envelope.ErrSigned) {
+		return withHint(err, cmd+" cannot re-sign a file yet: re-seal it, envseal open -k KEY FILE | envseal seal -k KEY... --sign-with URI -o NEW")
+	}
+	return err
+}
