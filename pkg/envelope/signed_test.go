@@ -99,7 +99,9 @@ func TestSignedHeaderRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.NewPayload(io.Discard, dk); !errors.Is(err, envelope.ErrSigned) {
+	// A parsed header never gets a new payload from NewPayload (that is
+	// Reencrypt's job), signed or not.
+	if _, err := h.NewPayload(io.Discard, dk); !errors.Is(err, envelope.ErrNotNewHeader) {
 		t.Errorf("NewPayload: %v", err)
 	}
 	prefix := file[h.Size() : h.Size()+envelope.PayloadPrefixSize]
