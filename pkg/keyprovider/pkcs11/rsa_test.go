@@ -71,8 +71,9 @@ func TestRSARoundTrip(t *testing.T) {
 	}
 }
 
-// Sealing reads only the public key object, which needs no login: no PIN
-// anywhere, and no prompt. Opening needs the PIN.
+// With type=public, sealing reads only the public key object, which needs
+// no login: no PIN anywhere, and no prompt. Without it sealing logs in, to
+// tell the pair from an AES key of the same label. Opening needs the PIN.
 func TestRSASealNeedsNoPIN(t *testing.T) {
 	h := newHSM(t)
 	generate(t, h, "r", pkcs11.RSAOAEP3072)
@@ -82,10 +83,14 @@ func TestRSASealNeedsNoPIN(t *testing.T) {
 	uri := "pkcs11:token=T;object=r?module-path=" + h.Module
 	prompted := false
 	opts := &keyprovider.Options{Prompt: func(string) ([]byte, error) { prompted = true; return nil, errors.New("no") }}
-	k := open(t, uri, opts)
+	if _, err := open(t, uri, opts).Wrap(context.Background(), make([]byte, keyprovider.DataKeySize), nil); err == nil || !prompted {
+		t.Errorf("seal without type=public: %v, prompted %v; want a PIN prompt", err, prompted)
+	}
+	prompted = false
+	k := open(t, "pkcs11:token=T;object=r;type=public?module-path="+h.Module, opts)
 	sealed := sealtest.Seal(t, []byte("no PIN"), testContext, k)
 	if prompted {
-		t.Error("sealing asked for the PIN")
+		t.Error("sealing with type=public asked for the PIN")
 	}
 	if _, err := sealtest.Open(context.Background(), sealed, nil, open(t, uri, nil)); !errors.Is(err, pkcs11.ErrNoPIN) {
 		t.Errorf("open without a PIN: %v, want ErrNoPIN", err)
