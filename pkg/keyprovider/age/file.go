@@ -87,6 +87,11 @@ func openFile(uri, scheme, path string, opts *keyprovider.Options) (keyprovider.
 }
 
 func readFile(path string) ([]byte, error) {
+	// The "path" may be the identity itself (age:AGE-SECRET-KEY-1...),
+	// which an os.PathError would print.
+	if err := keyprovider.CheckNotSecret(path); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, tag(fmt.Errorf("failed to open key file: %w", err), ErrNoFile)
