@@ -40,10 +40,11 @@ func (h *Header) DataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]by
 // Each identity fails at most once per stanza type and key id: after that,
 // stanzas with the same type and key id are skipped for it. Otherwise a
 // hostile file with 64 stanzas naming the user's KMS key costs 64 Decrypt
-// calls. This cannot lock out a file that authenticates: the header MAC
-// covers every stanza, so if an identity's stanza fails and a later one
-// with the same key id would succeed, the first was altered and the MAC
-// fails anyway.
+// calls. It would lock out a file with two stanzas of one type and key id
+// wrapped to different keys, which public recipients can make (a pub:
+// export naming a real key id over another key): so writers refuse to make
+// one (see checkDistinct), and only a file written by other software, or
+// altered by a writer who held the data key, can hold such a pair.
 //
 // An identity that must try stanzas to know whether they are its own
 // (keyprovider.LimitedUnwrapper) is given at most UnwrapLimit of the
