@@ -269,6 +269,9 @@ var (
 // NewPublicRecipient makes a sealing key from a public key file entry of
 // this backend (keyprovider.Backend.Public).
 func NewPublicRecipient(pk *keyprovider.PublicKey) (*PublicRecipient, error) {
+	if err := pk.CheckAttrs(attrKeyID, attrAlgorithm); err != nil {
+		return nil, err
+	}
 	arn, alg := pk.Attrs[attrKeyID], pk.Attrs[attrAlgorithm]
 	if !isKeyARN(arn) {
 		return nil, fmt.Errorf("awskms public key: %s is not a KMS key ARN: %w", attrKeyID, keyprovider.ErrPublicFile)

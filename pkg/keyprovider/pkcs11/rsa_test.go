@@ -266,12 +266,12 @@ func TestRSAWrongUse(t *testing.T) {
 	}
 	b, _ := keyprovider.Lookup("pkcs11")
 	for name, pk := range map[string]*keyprovider.PublicKey{
-		"ec":           {Scheme: "pkcs11", Attrs: good.Attrs, DER: ecDER},
-		"rsa-1024":     {Scheme: "pkcs11", Attrs: good.Attrs, DER: smallDER},
-		"no key":       {Scheme: "pkcs11", Attrs: good.Attrs},
-		"bad alg":      {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": "RSA-PKCS1"}, DER: good.DER},
-		"bad id":       {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": "pkcs11:object=r?module-path=/x.so", "Algorithm": good.Attrs["Algorithm"]}, DER: good.DER},
-		"unknown attr": {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": good.Attrs["Algorithm"], "Label": "x"}, DER: good.DER},
+		"ec":            {Scheme: "pkcs11", Attrs: good.Attrs, DER: ecDER},
+		"rsa-1024":      {Scheme: "pkcs11", Attrs: good.Attrs, DER: smallDER},
+		"no key":        {Scheme: "pkcs11", Attrs: good.Attrs},
+		"bad alg":       {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": "RSA-PKCS1"}, DER: good.DER},
+		"bad id":        {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": "pkcs11:object=r?module-path=/x.so", "Algorithm": good.Attrs["Algorithm"]}, DER: good.DER},
+		"unknown attr":  {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": good.Attrs["Algorithm"], "Label": "x"}, DER: good.DER},
 	} {
 		if _, err := b.Public(pk, nil); err == nil {
 			t.Errorf("%s: Public accepted it", name)
@@ -338,3 +338,19 @@ func TestRSAKeysFromOtherTools(t *testing.T) {
 }
 
 func sha1New() hash.Hash { return sha1.New() }
+
+// withExponent returns the RSA public key der with its exponent set to e.
+func withExponent(t *testing.T, der []byte, e int) []byte {
+	t.Helper()
+	pub, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := *pub.(*rsa.PublicKey)
+	r.E = e
+	out, err := x509.MarshalPKIXPublicKey(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

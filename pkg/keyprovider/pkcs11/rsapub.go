@@ -117,10 +117,8 @@ func publicKey(pk *keyprovider.PublicKey, _ *keyprovider.Options) (keyprovider.K
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("pkcs11 public key: "+format+": %w", append(args, keyprovider.ErrPublicFile)...)
 	}
-	for name := range pk.Attrs {
-		if name != attrKeyID && name != attrAlgorithm {
-			return nil, bad("unknown attribute %q (known: %s, %s)", name, attrKeyID, attrAlgorithm)
-		}
+	if err := pk.CheckAttrs(attrKeyID, attrAlgorithm); err != nil {
+		return nil, err
 	}
 	keyID := pk.Attrs[attrKeyID]
 	u, err := ParseURI(keyID)
