@@ -89,6 +89,9 @@ func (r *rsaRecipient) export(comment string) *keyprovider.PublicKey {
 	}
 }
 
+// kmsExponent is the public exponent of every RSA key KMS makes.
+const kmsExponent = 65537
+
 // parseRSA parses a DER SubjectPublicKeyInfo that must be an RSA key of
 // one of the sizes KMS makes.
 func parseRSA(der []byte) (*rsa.PublicKey, string, error) {
@@ -99,6 +102,11 @@ func parseRSA(der []byte) (*rsa.PublicKey, string, error) {
 	k, ok := pub.(*rsa.PublicKey)
 	if !ok {
 		return nil, "", errors.New("public key is not an RSA key")
+	}
+	if k.E != kmsExponent {
+		// Every KMS RSA key has it: another is not a KMS key's, and
+		// a small one (1) would make the wrap no encryption at all.
+		return nil, "", fmt.Errorf("RSA public exponent is %d: KMS keys have %d", k.E, kmsExponent)
 	}
 	spec := fmt.Sprintf("RSA_%d", k.N.BitLen())
 	if _, ok := rsaSpecs[spec]; !ok {

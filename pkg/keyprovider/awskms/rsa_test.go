@@ -173,6 +173,8 @@ func TestRSAPublicRefuses(t *testing.T) {
 		"sha1":         func(p *keyprovider.PublicKey) { p.Attrs["Algorithm"] = "RSAES_OAEP_SHA_1" },
 		"bad der":      func(p *keyprovider.PublicKey) { p.DER = p.DER[:40] },
 		"unknown attr": func(p *keyprovider.PublicKey) { p.Attrs["Region"] = "eu-west-1" },
+		"exponent 3":   func(p *keyprovider.PublicKey) { p.DER = withExponent(t, p.DER, 3) },
+		"exponent 1":   func(p *keyprovider.PublicKey) { p.DER = withExponent(t, p.DER, 1) },
 	} {
 		c := *pk
 		c.Attrs = map[string]string{"Key-Id": arn, "Algorithm": "RSAES_OAEP_SHA_256"}
