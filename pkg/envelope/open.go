@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -53,6 +54,7 @@ func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 	var firstErr error
 	failed := map[unwrapAttempt]bool{}
 	tries := make([]int, len(ids))
+	candidates := make([]int, len(ids))
 	for _, s := range h.Stanzas {
 		for i, id := range ids {
 			a := unwrapAttempt{i, s.Type, s.KeyID}
@@ -60,6 +62,7 @@ func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 				continue
 			}
 			if l, ok := id.(keyprovider.LimitedUnwrapper); ok && l.Candidate(s) {
+				candidates[i]++
 				if tries[i] >= l.UnwrapLimit() {
 					continue
 				}
@@ -87,10 +90,36 @@ func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 			return dk, s, nil
 		}
 	}
+	note := limitNote(ids, tries, candidates)
 	if firstErr != nil {
+		if note != "" {
+			firstErr = fmt.Errorf("%w; %s", firstErr, note)
+		}
 		return nil, nil, firstErr
 	}
-	return nil, nil, &NoMatchError{Stanzas: h.Stanzas}
+	return nil, nil, &NoMatchError{Stanzas: h.Stanzas, Limited: note}
+}
+
+// limitNote says which limited identities were not given every stanza
+// they might have opened, so that a file with more stanzas than the limit
+// for one plugin does not fail as if it were not the user's at all.
+func limitNote(ids []keyprovider.Unwrapper, tries, candidates []int) string {
+	var notes []string
+	for i, id := range ids {
+		if candidates[i] <= tries[i] {
+			continue
+		}
+		name := "a key"
+		if k, ok := id.(keyprovider.Key); ok {
+			name = k.URI()
+		}
+		n := fmt.Sprintf("%s tried %d of the %d stanzas it cannot tell from its own", name, tries[i], candidates[i])
+		if a, ok := id.(interface{ LimitAdvice() string }); ok {
+			n += ": " + a.LimitAdvice()
+		}
+		notes = append(notes, n)
+	}
+	return strings.Join(notes, "; ")
 }
 
 // unwrapAttempt is an identity (by index) and the stanza type and key id

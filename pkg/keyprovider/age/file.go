@@ -47,8 +47,12 @@ func openFile(uri, scheme, path string, opts *keyprovider.Options) (keyprovider.
 		return openSSHPrivate(uri, path, data, opts)
 	}
 	var ids, rcs []keyprovider.Key
+	named := "" // the recipient a "# Recipient: age1..." comment names
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
+		if r, ok := recipientComment(line); ok {
+			named = r
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -56,6 +60,10 @@ func openFile(uri, scheme, path string, opts *keyprovider.Options) (keyprovider.
 		switch {
 		case strings.HasPrefix(line, "AGE-"):
 			k, err = parseIdentity(uri, line, opts)
+			if p, ok := k.(*pluginIdentityKey); ok && err == nil {
+				p.learn(named)
+			}
+			named = ""
 			ids = append(ids, k)
 		default:
 			var rc *Recipient
@@ -105,6 +113,23 @@ func readFile(path string) ([]byte, error) {
 		return nil, tag(fmt.Errorf("%s is larger than %d bytes", path, maxFileSize), ErrKeyFile)
 	}
 	return data, nil
+}
+
+// recipientComment returns the recipient a comment line such as
+// "#       Recipient: age1yubikey1..." names: age-plugin-yubikey and
+// other plugins write one above each identity, and it is the only way a
+// plugin identity can know its own stanzas (see pluginIdentityKey).
+func recipientComment(line string) (string, bool) {
+	rest, ok := strings.CutPrefix(line, "#")
+	if !ok {
+		return "", false
+	}
+	name, value, ok := strings.Cut(strings.TrimSpace(rest), ":")
+	value = strings.TrimSpace(value)
+	if !ok || !strings.EqualFold(name, "recipient") || !strings.HasPrefix(value, "age1") || strings.ContainsAny(value, " \t") {
+		return "", false
+	}
+	return value, true
 }
 
 // warnReadable warns about a private key file others can read.
