@@ -218,7 +218,7 @@ func sshIdentity(k any) (agelib.Identity, ssh.PublicKey, error) {
 		id, err = agessh.NewRSAIdentity(k)
 		public = k.Public()
 	default:
-		return nil, nil, tag(fmt.Errorf("SSH key type %T cannot be an age identity (ed25519 and RSA can)", k), ErrKeyFile)
+		return nil, nil, tag(fmt.Errorf("SSH key type %s cannot be an age identity: ecdsa and sk- (security key) SSH keys cannot; use an ed25519 or RSA key", sshKeyKind(k)), ErrKeyFile)
 	}
 	if err != nil {
 		return nil, nil, tag(fmt.Errorf("SSH key cannot be an age identity: %s", reason(err)), ErrKeyFile)
@@ -228,6 +228,17 @@ func sshIdentity(k any) (agelib.Identity, ssh.PublicKey, error) {
 		return nil, nil, tag(fmt.Errorf("SSH key cannot be an age identity: %s", reason(err)), ErrKeyFile)
 	}
 	return id, pub, nil
+}
+
+// sshKeyKind names a parsed private key's type for messages: its SSH
+// algorithm when it has one, rather than a Go type.
+func sshKeyKind(k any) string {
+	if s, ok := k.(interface{ Public() crypto.PublicKey }); ok {
+		if pub, err := ssh.NewPublicKey(s.Public()); err == nil {
+			return pub.Type()
+		}
+	}
+	return fmt.Sprintf("%T", k)
 }
 
 // publicLine returns the line of the public key file next to a private
