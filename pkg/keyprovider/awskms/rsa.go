@@ -156,8 +156,8 @@ func (k *Key) setKind(kind keyKind, r *rsaRecipient) {
 
 // symmetricOr seals to the key the symmetric way, with call (one
 // GenerateDataKey or Encrypt), unless the key is known to be an RSA key.
-// When KMS refuses call for the key's usage or type, the key may be an
-// RSA encryption key: one GetPublicKey says, and then symmetricOr returns
+// When KMS refuses call for the key's usage or type, or denies it, the
+// key may be an RSA encryption key: one GetPublicKey says, and then symmetricOr returns
 // its public half for a local wrap, and later seals with this Key send no
 // request. A symmetric key thus costs what it always did, and an RSA key
 // one refused call and one GetPublicKey, once per Key.
@@ -178,6 +178,16 @@ func (k *Key) symmetricOr(ctx context.Context, call func() error) (*rsaRecipient
 	if err == nil {
 		k.setKind(kindSymmetric, nil)
 		return nil, nil
+	}
+	if errors.Is(err, ErrAccessDenied) {
+		// AWS may check kms:GenerateDataKey (or kms:Encrypt) before
+		// the key's usage: a principal allowed only kms:GetPublicKey
+		// on an RSA key is denied rather than refused. Ask; if the key
+		// is not one (or the ask fails), the denial is the answer.
+		if r, lerr := k.learnRSA(ctx, err); lerr == nil {
+			return r, nil
+		}
+		return nil, err
 	}
 	if !errors.Is(err, ErrKeyUsage) {
 		return nil, err
