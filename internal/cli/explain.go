@@ -62,6 +62,8 @@ func hintFor(err error) string {
 		return "the payload does not belong to this header: the file is corrupted or was spliced"
 	case errors.Is(err, stream.ErrTruncated):
 		return "the file ends early: was the copy or download complete?"
+	case errors.Is(err, keyprovider.ErrKeyMaterial):
+		return "put the key in a file and name the file: age:FILE for an age identity, ssh:FILE for an SSH key, file:FILE for an envseal key"
 	case errors.Is(err, keyprovider.ErrBadURI):
 		return "key URIs look like " + uriExamples()
 	case isNoSpace(err):
