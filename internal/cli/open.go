@@ -20,6 +20,7 @@ type OpenOptions struct {
 	Force   bool
 	Input   string
 	Inputs  []string // batch: several inputs, or -o naming a directory (batch.go)
+	Batch   BatchOptions
 
 	// LegacyOpenSSL opens an `openssl enc` file with Legacy's passphrase
 	// and KDF settings instead (openlegacy.go).
@@ -118,6 +119,7 @@ padding at the end, and a modified file may decrypt without an error.`,
 	cmd.Flags().Int64Var(&opts.Length, "length", 0, "decrypt at most `N` bytes (default: to the end)")
 	cmd.Flags().BoolVar(&opts.LegacyOpenSSL, "legacy-openssl", false, "IN is an openssl enc file: decrypt it with --pass (unauthenticated)")
 	addLegacyFlags(cmd, &opts.Legacy)
+	addBatchFlags(cmd, &opts.Batch)
 	return cmd
 }
 
@@ -136,6 +138,9 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 	}
 	batch, err := batchMode(opts.Output, opts.Inputs)
 	if err != nil {
+		return err
+	}
+	if err := opts.Batch.check(); err != nil {
 		return err
 	}
 	ids, err := openIdentities(ctx, opts)

@@ -20,6 +20,7 @@ type SealOptions struct {
 	Armor   bool
 	Input   string
 	Inputs  []string // batch: several inputs, or -o naming a directory (batch.go)
+	Batch   BatchOptions
 }
 
 // NewCmdSeal builds envseal seal. runF replaces the run function in tests.
@@ -67,6 +68,7 @@ gets its own data key (one KMS GenerateDataKey per file).`,
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "write to `FILE` instead of standard output")
 	cmd.Flags().BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	cmd.Flags().BoolVarP(&opts.Armor, "armor", "a", false, "write PEM-style text (open detects it)")
+	addBatchFlags(cmd, &opts.Batch)
 	return cmd
 }
 
@@ -81,6 +83,9 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	}
 	batch, err := batchMode(opts.Output, opts.Inputs)
 	if err != nil {
+		return err
+	}
+	if err := opts.Batch.check(); err != nil {
 		return err
 	}
 	if (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Armor {
