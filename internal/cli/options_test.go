@@ -120,7 +120,8 @@ func TestRewrapOptions(t *testing.T) {
 	}
 	got.IO = nil
 	want := RewrapOptions{Keys: []string{"file:a.key"}, Add: []string{"file:b.key", "awskms:///alias/c"},
-		Remove: []string{"id1"}, InPlace: true, Force: true, Input: "f.sealed"}
+		Remove: []string{"id1"}, InPlace: true, Force: true, Input: "f.sealed", Inputs: []string{"f.sealed"},
+		Batch: BatchOptions{Jobs: defaultJobs}}
 	if !reflect.DeepEqual(*got, want) {
 		t.Errorf("got %+v\nwant %+v", *got, want)
 	}
@@ -128,7 +129,11 @@ func TestRewrapOptions(t *testing.T) {
 	if err != nil || got.Output != "-" || got.Input != "-" {
 		t.Errorf("-o - -: %+v, %v", got, err)
 	}
-	for _, argv := range [][]string{{"--add", "file:b.key"}, {"a.sealed", "b.sealed"}} {
+	got, err = parseArgs(t, NewCmdRewrap, "--add", "file:b.key", "--in-place", "--dry-run", "--json", "-j", "4", "a.sealed", "tree")
+	if err != nil || !got.DryRun || !got.JSON || got.Batch.Jobs != 4 || !reflect.DeepEqual(got.Inputs, []string{"a.sealed", "tree"}) {
+		t.Errorf("bulk: %+v, %v", got, err)
+	}
+	for _, argv := range [][]string{{"--add", "file:b.key"}} {
 		if got, err := parseArgs(t, NewCmdRewrap, argv...); ExitCode(err) != ExitUsage || got != nil {
 			t.Errorf("%q: %v, want a usage error before runF", argv, err)
 		}
