@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/envseal/envseal/internal/throttle"
 	"github.com/envseal/envseal/internal/workpool"
 	"github.com/envseal/envseal/pkg/keyprovider"
 	"github.com/spf13/cobra"
@@ -86,6 +87,12 @@ type BatchOptions struct {
 // about 4 MiB of buffers each at most (see docs/performance.md).
 const defaultJobs = 8
 
+// throttleRetries is how many more times a batch tries a file that the
+// key service kept refusing for its request rate after the SDK's own
+// retries, each time after a pause that every worker of the batch waits
+// out (internal/throttle): up to about half a minute in all.
+const throttleRetries = 8
+
 // maxJobs bounds --jobs: beyond it, a batch only makes KMS throttle it.
 const maxJobs = 256
 
@@ -131,8 +138,10 @@ func fileStreams(ios *IOStreams, jobs int) (*IOStreams, *bytes.Buffer) {
 // and output, b.Jobs files at a time. Messages come out in input order,
 // each file's after the previous file's. A file that fails is reported and
 // the others still run (outputs already made stay: each is whole), unless
-// b.FailFast; an interruption or --timeout stops the batch at once, and
-// the files in flight then leave no output and no temp file.
+// b.FailFast; a file the key service throttled is tried again after a
+// pause that slows the whole batch down; an interruption or --timeout
+// stops the batch at once, and the files in flight then leave no output
+// and no temp file.
 func runBatch(ctx context.Context, ios *IOStreams, opts transformOptions, jobs []job, b BatchOptions,
 	fn func(io.Reader, io.Writer) error) error {
 	type result struct {
@@ -140,11 +149,18 @@ func runBatch(ctx context.Context, ios *IOStreams, opts transformOptions, jobs [
 		msgs *bytes.Buffer
 	}
 	failed := 0
+	var gate throttle.Gate
 	started := workpool.Ordered(ctx, len(jobs), b.Jobs, b.window(), func(ctx context.Context, i int) result {
 		fios, buf := fileStreams(ios, b.Jobs)
 		o := opts
 		o.Input, o.Output = jobs[i].in, jobs[i].out
-		return result{transform(ctx, fios, o, fn), buf}
+		err := gate.Do(ctx, throttleRetries, func() error {
+			if buf != nil {
+				buf.Reset()
+			}
+			return transform(ctx, fios, o, fn)
+		})
+		return result{err, buf}
 	}, func(i int, r result) bool {
 		if r.msgs != nil {
 			ios.ErrOut.Write(r.msgs.Bytes())

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/envseal/envseal/internal/throttle"
 	"github.com/envseal/envseal/internal/workpool"
 	"github.com/envseal/envseal/pkg/envelope"
 	"github.com/envseal/envseal/pkg/envseal"
@@ -97,10 +98,19 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 	ios := opts.IO
 	var n struct{ done, skipped, failed int }
 	enc := json.NewEncoder(ios.Out)
+	var gate throttle.Gate
 	started := workpool.Ordered(ctx, len(targets), opts.Batch.Jobs, opts.Batch.window(),
 		func(ctx context.Context, i int) rewrapResult {
 			fios, buf := fileStreams(ios, opts.Batch.Jobs)
-			return rewrapResult{plan.file(ctx, fios, targets[i]), buf}
+			var rec rewrapRecord
+			gate.Do(ctx, throttleRetries, func() error {
+				if buf != nil {
+					buf.Reset()
+				}
+				rec = plan.file(ctx, fios, targets[i])
+				return rec.err
+			})
+			return rewrapResult{rec, buf}
 		}, func(i int, r rewrapResult) bool {
 			if r.msgs != nil {
 				ios.ErrOut.Write(r.msgs.Bytes())
