@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/envseal/envseal/internal/throttle"
@@ -82,10 +83,11 @@ type BatchOptions struct {
 }
 
 // defaultJobs is --jobs when not given. The work is bound by KMS latency,
-// not by cores: 8 requests in flight cut a batch's KMS wait eightfold and
-// are far below any KMS request quota, while the files in flight hold
-// about 4 MiB of buffers each at most (see docs/performance.md).
-const defaultJobs = 8
+// not by cores: 16 requests in flight cut a batch's KMS wait sixteenfold
+// and are far below any KMS request quota (thousands per second). Memory
+// does not grow with it: payloads are encrypted or decrypted only
+// payloadSlots at a time, whatever --jobs (see docs/performance.md).
+const defaultJobs = 16
 
 // throttleRetries is how many more times a batch tries a file that the
 // key service kept refusing for its request rate after the SDK's own
@@ -117,6 +119,30 @@ func (b BatchOptions) window() int {
 		return 1
 	}
 	return 4 * b.Jobs
+}
+
+// payloadSlots bounds how many files of a batch stream their payload at
+// once: a file holds its stream pipeline's buffers (up to about 4 MiB)
+// only while it has a slot, so that --jobs sets how many KMS requests are
+// in flight and not how much memory a batch of large files takes. A
+// payload keeps the cores busy by itself: a slot per core, and one more
+// to overlap a file's start and end with the others' work.
+type payloadSlots chan struct{}
+
+func newPayloadSlots() payloadSlots { return make(payloadSlots, runtime.GOMAXPROCS(0)+1) }
+
+// acquire waits for a slot and returns its release; a nil payloadSlots
+// has no bound.
+func (s payloadSlots) acquire(ctx context.Context) (func(), error) {
+	if s == nil {
+		return func() {}, nil
+	}
+	select {
+	case s <- struct{}{}:
+		return func() { <-s }, nil
+	case <-ctx.Done():
+		return nil, interruption(ctx)
+	}
 }
 
 // fileStreams returns the streams one file of a batch writes to: with
@@ -199,7 +225,7 @@ func sealBatch(ctx context.Context, opts *SealOptions, ws []keyprovider.Wrapper,
 	if err != nil {
 		return err
 	}
-	return runBatch(ctx, opts.IO, transformOptions{Verb: "sealing", Force: opts.Force, Mode: 0o644}, jobs, opts.Batch, sealer(ctx, ws, encCtx, opts.Armor))
+	return runBatch(ctx, opts.IO, transformOptions{Verb: "sealing", Force: opts.Force, Mode: 0o644}, jobs, opts.Batch, sealer(ctx, ws, encCtx, opts.Armor, newPayloadSlots()))
 }
 
 // openBatch opens each FILE.sealed to DIR/FILE: at most one unwrap (one
@@ -216,5 +242,5 @@ func openBatch(ctx context.Context, opts *OpenOptions, ids []keyprovider.Unwrapp
 	if err != nil {
 		return err
 	}
-	return runBatch(ctx, opts.IO, transformOptions{Verb: "opening", Force: opts.Force, Mode: 0o600}, jobs, opts.Batch, opener(ctx, ids, required, false))
+	return runBatch(ctx, opts.IO, transformOptions{Verb: "opening", Force: opts.Force, Mode: 0o600}, jobs, opts.Batch, opener(ctx, ids, required, false, newPayloadSlots()))
 }

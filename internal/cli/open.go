@@ -155,7 +155,7 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 	}
 	// Plaintext files are created 0600: they hold what was worth sealing.
 	return transform(ctx, opts.IO, transformOptions{Verb: "opening", Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o600},
-		opener(ctx, ids, required, opts.toTerminal()))
+		opener(ctx, ids, required, opts.toTerminal(), nil))
 }
 
 // toTerminal reports whether plaintext goes to a terminal unforced: then
@@ -166,13 +166,19 @@ func (opts *OpenOptions) toTerminal() bool {
 }
 
 // opener is the step single and batch open share: an envelope (armored or
-// not) in, authenticated plaintext out, held back for a terminal.
-func opener(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string, toTerminal bool) func(io.Reader, io.Writer) error {
+// not) in, authenticated plaintext out, held back for a terminal. slots,
+// when not nil, bounds the payloads being decrypted at once (batch.go).
+func opener(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string, toTerminal bool, slots payloadSlots) func(io.Reader, io.Writer) error {
 	return func(in io.Reader, out io.Writer) error {
 		_, r, err := envelope.Decrypt(ctx, dearmor(in), ids, required)
 		if err != nil {
 			return err
 		}
+		done, err := slots.acquire(ctx)
+		if err != nil {
+			return err
+		}
+		defer done()
 		return release(out, r, toTerminal)
 	}
 }

@@ -99,29 +99,35 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 		return sealBatch(ctx, opts, ws, encCtx)
 	}
 	return transform(ctx, opts.IO, transformOptions{Verb: "sealing", Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o644},
-		sealer(ctx, ws, encCtx, opts.Armor))
+		sealer(ctx, ws, encCtx, opts.Armor, nil))
 }
 
 // sealer is the step single and batch seal share: plaintext in, an
-// envelope (armored if asked) out.
-func sealer(ctx context.Context, ws []keyprovider.Wrapper, encCtx map[string]string, armored bool) func(io.Reader, io.Writer) error {
+// envelope (armored if asked) out. slots, when not nil, bounds the
+// payloads being encrypted at once (batch.go).
+func sealer(ctx context.Context, ws []keyprovider.Wrapper, encCtx map[string]string, armored bool, slots payloadSlots) func(io.Reader, io.Writer) error {
 	return func(in io.Reader, out io.Writer) error {
 		if !armored {
-			return sealTo(ctx, out, in, ws, encCtx)
+			return sealTo(ctx, out, in, ws, encCtx, slots)
 		}
 		aw := armor.NewWriter(out)
-		if err := sealTo(ctx, aw, in, ws, encCtx); err != nil {
+		if err := sealTo(ctx, aw, in, ws, encCtx, slots); err != nil {
 			return err
 		}
 		return aw.Close()
 	}
 }
 
-func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.Wrapper, encCtx map[string]string) error {
+func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.Wrapper, encCtx map[string]string, slots payloadSlots) error {
 	w, err := envelope.Encrypt(ctx, out, ws, encCtx)
 	if err != nil {
 		return err
 	}
+	release, err := slots.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if _, err := io.Copy(w, in); err != nil {
 		return err
 	}
