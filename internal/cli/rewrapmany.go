@@ -205,9 +205,10 @@ func recipientIDs(ctx context.Context, ws []keyprovider.Wrapper) ([]string, erro
 // rewrapTarget is one file to rewrap, or one to report without opening
 // (note: skipped; err: failed).
 type rewrapTarget struct {
-	path string
-	note string
-	err  error
+	path   string
+	note   string
+	err    error
+	inTree bool // found in a directory, not named: never through a link
 }
 
 // rewrapTargets lists the files under paths, in order: a file named is
@@ -271,7 +272,7 @@ func rewrapTargets(paths []string) []rewrapTarget {
 				add(rewrapTarget{path: path, note: "not a regular file"}, path)
 				return nil
 			}
-			add(rewrapTarget{path: path}, path)
+			add(rewrapTarget{path: path, inTree: true}, path)
 			return nil
 		})
 	}
@@ -294,7 +295,17 @@ func (plan *rewrapPlan) file(ctx context.Context, ios *IOStreams, t rewrapTarget
 		rec.Action, rec.Note = actionSkipped, t.note
 		return rec
 	}
-	path := inPlaceTarget(t.path)
+	path := t.path
+	if t.inTree {
+		// Found as a regular file; if it became a link since, it is not
+		// followed out of the tree.
+		if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+			rec.Action, rec.Note = actionSkipped, "symbolic link, not followed"
+			return rec
+		}
+	} else {
+		path = inPlaceTarget(path) // named: the file a link names, as with one file
+	}
 	if err := checkSingleLink(path, ""); err != nil {
 		return fail(err)
 	}
