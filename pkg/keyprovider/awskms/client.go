@@ -60,6 +60,13 @@ func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ..
 	case *awshttp.BuildableClient:
 		cfg.HTTPClient = hc.WithTimeout(requestTimeout)
 	}
+	// Adaptive retry unless the AWS configuration chose a mode: on
+	// throttling, the client's rate limiter slows every request of a batch
+	// down (its files share this one client) instead of each request
+	// spending its attempts and failing its file.
+	if cfg.Retryer == nil && cfg.RetryMode == "" {
+		cfg.RetryMode = aws.RetryModeAdaptive
+	}
 	region := pickRegion(cfg.Region, u, opts)
 	fns := []func(*kms.Options){func(o *kms.Options) {
 		o.Region = region
