@@ -107,6 +107,12 @@ func regionFailed(ctx context.Context, err error) bool {
 	return errors.As(err, &re) && re.HTTPStatusCode() >= 500
 }
 
+// noReplica reports a fallback region that has no replica of the key:
+// the list may name regions the key is not replicated to (a list shared
+// by several keys), and the next region may have one. In the key's own
+// region, not found is an answer.
+func noReplica(err error) bool { return errors.Is(err, ErrKeyNotFound) }
+
 // regionsError is the last region's failure after earlier regions failed
 // too: one line, and errors.Is/As (and the hint) see the last failure.
 type regionsError struct {
@@ -157,7 +163,8 @@ func (c *Client) regionOrder(a arn) []string {
 }
 
 // acrossRegions runs call for key a in its region and, for an MRK, on a
-// region failure, for its replica in each fallback region in turn. When a
+// region failure, for its replica in each fallback region in turn (past
+// fallback regions that have no replica). When a
 // region other than a's answers, it says so once per key and region: the
 // user must know that the file was opened in another region (CloudTrail
 // records it there, and that region's key policy applied).
@@ -171,7 +178,7 @@ func (c *Client) acrossRegions(ctx context.Context, a arn, call func(key string)
 			c.noteAnswer(a, r, failed, first)
 			return nil
 		}
-		if i == len(order)-1 || !regionFailed(ctx, err) {
+		if i == len(order)-1 || !(regionFailed(ctx, err) || i > 0 && noReplica(err)) {
 			if len(failed) > 0 {
 				return &regionsError{err: err, failed: failed}
 			}
