@@ -21,6 +21,7 @@ type Key struct {
 	// fallbackARN is the alias resolved in a fallback region, when its own
 	// region failed; only opening uses it (see aliasARN).
 	fallbackARN string
+	resolve     sync.Mutex    // held while aliasARN resolves
 	info        *keyInfo      // GetPublicKey's answer once fetched (asymmetric keys)
 	kind        keyKind       // what sealing found the key to be
 	rsa         *rsaRecipient // the RSA encryption key's public half, once kind is kindRSA

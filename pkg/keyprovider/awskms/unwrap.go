@@ -91,17 +91,25 @@ func mineOrReplica(mine, s arn) string {
 // key: a single-Region key in another region is another key, and could
 // never open the file. The answer from a fallback region is kept apart
 // from ARN's cache, which sealing and signing use.
+//
+// Once resolved in a fallback region, the answer is used for the rest of
+// the run, so a batch does not wait for the failed region once per file.
 func (k *Key) aliasARN(ctx context.Context) (string, error) {
+	// One worker resolves at a time (ARN serialises DescribeKey anyway), so
+	// the others find the fallback answer instead of each waiting for the
+	// failed region again.
+	k.resolve.Lock()
+	defer k.resolve.Unlock()
+	k.mu.Lock()
+	fb := k.fallbackARN
+	k.mu.Unlock()
+	if fb != "" {
+		return fb, nil
+	}
 	arn, err := k.ARN(ctx)
 	if err == nil || len(k.client.fallback) == 0 || !regionFailed(ctx, err) {
 		return arn, err
 	}
-	k.mu.Lock()
-	if k.fallbackARN != "" {
-		defer k.mu.Unlock()
-		return k.fallbackARN, nil
-	}
-	k.mu.Unlock()
 	home := k.client.region
 	if r := k.uri.Region(); r != "" {
 		home = r
