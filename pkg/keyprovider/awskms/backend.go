@@ -36,7 +36,7 @@ func init() {
 		Settings: []keyprovider.Setting{
 			{Name: SettingRegion, Usage: "AWS region for KMS keys (default: the AWS SDK chain, e.g. $AWS_REGION)"},
 			{Name: SettingProfile, Usage: "AWS profile for KMS keys (default: $AWS_PROFILE)"},
-			{Name: SettingFallbackRegions, Usage: "regions, in order, where opening tries a multi-Region key's replica when the key's region fails (default: $" + EnvFallbackRegions + ")"},
+			{Name: SettingFallbackRegions, Usage: "when a multi-Region key's region fails, open with its replica in these `REGIONS` (comma-separated, in order; default: $" + EnvFallbackRegions + ")"},
 		},
 		Complete: keyprovider.Completion{
 			Prefixes: []string{"awskms:///alias/"},
