@@ -60,6 +60,7 @@ func TestScripts(t *testing.T) {
 
 			"kmsfault":   cmdKmsfault,
 			"kmscalls":   cmdKmscalls,
+			"kmsregion":  cmdKmsregion,
 			"exitwithin": cmdExitwithin,
 			"bigpipe":    cmdBigpipe,
 		},

@@ -19,16 +19,19 @@ import (
 func explain(err error) (msg, hint string) {
 	msg = err.Error()
 	var (
-		ue *UsageError
-		he *HintError
-		nm *envelope.NoMatchError
-		ce *envelope.ContextError
-		uv *envelope.UnsupportedVersionError
-		ch *stream.ChunkError
+		ue  *UsageError
+		kue *keyprovider.UsageError
+		he  *HintError
+		nm  *envelope.NoMatchError
+		ce  *envelope.ContextError
+		uv  *envelope.UnsupportedVersionError
+		ch  *stream.ChunkError
 	)
 	switch {
 	case errors.As(err, &ue):
 		return msg, ue.Hint
+	case errors.As(err, &kue):
+		return msg, kue.Hint
 	case errors.As(err, &he):
 		return msg, he.Hint
 	case errors.As(err, &nm):

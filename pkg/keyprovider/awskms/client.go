@@ -2,6 +2,7 @@ package awskms
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,6 +27,12 @@ var requestTimeout = 30 * time.Second
 type Client struct {
 	api    *kms.Client
 	region string
+
+	opts     *keyprovider.Options // for warnings
+	fallback []string             // --kms-fallback-regions, in order
+
+	mu       sync.Mutex
+	answered map[string]string // MRK ARN -> the region that last answered for it
 }
 
 // NewClient configures a client from the SDK's default chain, with
@@ -36,6 +43,10 @@ type Client struct {
 func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ...func(*kms.Options)) (*Client, error) {
 	if opts == nil {
 		opts = &keyprovider.Options{}
+	}
+	fallback, err := fallbackRegions(opts)
+	if err != nil {
+		return nil, err
 	}
 	var load []func(*config.LoadOptions) error
 	if p := opts.Setting(SettingProfile); p != "" {
@@ -77,7 +88,8 @@ func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ..
 			o.Retryer = permanentErrors{r}
 		}
 	}}
-	return &Client{api: kms.NewFromConfig(cfg, append(fns, optFns...)...), region: region}, nil
+	return &Client{api: kms.NewFromConfig(cfg, append(fns, optFns...)...), region: region,
+		opts: opts, fallback: fallback, answered: map[string]string{}}, nil
 }
 
 // pickRegion applies "a region in the key ARN wins": a key exists in one

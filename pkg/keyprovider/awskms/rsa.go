@@ -253,12 +253,12 @@ func (k *Key) ExportPublic(ctx context.Context) (*keyprovider.PublicKey, error) 
 
 // unwrapRSA decrypts an RSA stanza in KMS, pinned to its key ARN, with no
 // encryption context (KMS takes none for RSA keys).
-func (c *Client) unwrapRSA(ctx context.Context, s *keyprovider.Stanza) ([]byte, error) {
+func (c *Client) unwrapRSA(ctx context.Context, s *keyprovider.Stanza, key string) ([]byte, error) {
 	if !validRSABody(s.Body) {
 		return nil, &Error{Op: "decrypt data key", Key: s.KeyID, Kind: ErrInvalidCiphertext,
 			Err: fmt.Errorf("RSA ciphertext is %d bytes, want 256, 384 or 512", len(s.Body))}
 	}
-	return dataKeyOf(c.DecryptWith(ctx, s.Body, nil, s.KeyID, RSAAlgorithm))
+	return dataKeyOf(c.DecryptWith(ctx, s.Body, nil, key, RSAAlgorithm))
 }
 
 // validRSABody reports whether b is as long as an RSA_2048, RSA_3072 or
