@@ -38,8 +38,9 @@ func (h *Header) DataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]by
 // known to hold the file's data key: rewrap can re-encrypt it in a key
 // service (keyprovider.Rewrapper) instead of wrapping the key again.
 //
-// Each identity fails at most once per stanza type and key id: after that,
-// stanzas with the same type and key id are skipped for it. Otherwise a
+// Each identity fails at most once per stanza type and key id (or per key,
+// for identities whose key ids can name one key several ways: see
+// keyprovider.AttemptKeyer): after that, such stanzas are skipped for it. Otherwise a
 // hostile file with 64 stanzas naming the user's KMS key costs 64 Decrypt
 // calls. It would lock out a file with two stanzas of one type and key id
 // wrapped to different keys, which public recipients can make (a pub:
@@ -57,7 +58,7 @@ func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 	candidates := make([]int, len(ids))
 	for _, s := range h.Stanzas {
 		for i, id := range ids {
-			a := unwrapAttempt{i, s.Type, s.KeyID}
+			a := unwrapAttempt{i, s.Type, attemptKey(id, s)}
 			if failed[a] {
 				continue
 			}
@@ -98,6 +99,16 @@ func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 		return nil, nil, firstErr
 	}
 	return nil, nil, &NoMatchError{Stanzas: h.Stanzas, Limited: note}
+}
+
+// attemptKey is what a failed unwrap of s by id is remembered by: the
+// stanza's key id, or the key it stands for when several key ids name one
+// key (keyprovider.AttemptKeyer).
+func attemptKey(id keyprovider.Unwrapper, s *keyprovider.Stanza) string {
+	if ak, ok := id.(keyprovider.AttemptKeyer); ok {
+		return ak.AttemptKey(s)
+	}
+	return s.KeyID
 }
 
 // limitNote says which limited identities were not given every stanza

@@ -85,6 +85,18 @@ var ErrNotMine = errors.New("stanza is not for this key")
 // for example unwrapping with a signing-only key.
 var ErrUnsupported = errors.New("operation not supported by this key")
 
+// AttemptKeyer is an Unwrapper for which stanzas with different key ids
+// can name one and the same key: the replicas of an AWS multi-Region key
+// share key material, so a stanza for any of them opens with any other.
+// AttemptKey returns what identifies the key an unwrap of s would use; a
+// reader counts a failed unwrap once per type and attempt key, not per key
+// id, so that a hostile file cannot turn one failing key into 64 requests
+// by naming 64 made-up replicas of it.
+type AttemptKeyer interface {
+	Unwrapper
+	AttemptKey(s *Stanza) string
+}
+
 // LimitedUnwrapper is an Unwrapper that cannot tell its own stanzas from
 // other keys' by type and key id, and so must try them: an age plugin
 // identity, which runs a program for each try and cannot derive the key id

@@ -31,6 +31,17 @@ func (k *Key) Unwrap(ctx context.Context, s *keyprovider.Stanza, encCtx map[stri
 	return k.client.unwrapAs(ctx, s, key, encCtx)
 }
 
+// AttemptKey names the key an unwrap of s would use, for the reader's
+// once-per-key failure rule (keyprovider.AttemptKeyer): every replica of a
+// multi-Region key is one key, whatever region a stanza names, so a file
+// of stanzas for made-up replicas costs one failed Decrypt, not one each.
+func (k *Key) AttemptKey(s *keyprovider.Stanza) string {
+	if a, ok := parseKeyARN(s.KeyID); ok && a.isMRK() {
+		return "mrk " + a.partition + " " + a.account + " " + a.resource
+	}
+	return s.KeyID
+}
+
 // target returns the key ARN to pin Decrypt to for a stanza of this key,
 // or "" when the stanza is not this key's.
 //
