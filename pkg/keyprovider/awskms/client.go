@@ -32,7 +32,7 @@ type Client struct {
 	fallback []string             // --kms-fallback-regions, in order
 
 	mu       sync.Mutex
-	answered map[string]string // MRK ARN -> the region that last answered for it
+	answered map[string]answer // MRK ARN -> the region that last answered for it
 }
 
 // NewClient configures a client from the SDK's default chain, with
@@ -89,7 +89,7 @@ func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ..
 		}
 	}}
 	return &Client{api: kms.NewFromConfig(cfg, append(fns, optFns...)...), region: region,
-		opts: opts, fallback: fallback, answered: map[string]string{}}, nil
+		opts: opts, fallback: fallback, answered: map[string]answer{}}, nil
 }
 
 // pickRegion applies "a region in the key ARN wins": a key exists in one

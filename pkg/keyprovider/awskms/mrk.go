@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
@@ -134,9 +135,22 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// regionOrder is the order in which to ask for key a: the region that
-// answered last time for this key (so that a batch does not wait for a
-// dead region once per file), then a's own region, then the fallbacks.
+// answer is the region that last answered for a key, and when.
+type answer struct {
+	region string
+	at     time.Time
+}
+
+// stickyFor is how long a fallback region that answered is asked first.
+// Long enough that a batch waits for a dead home region about once, short
+// enough that the home region, its key policy and its answers (a denial,
+// say) are heard again soon after it is back.
+const stickyFor = 30 * time.Second
+
+// regionOrder is the order in which to ask for key a: a fallback region
+// that answered for this key in the last stickyFor (so that a batch does
+// not wait for a dead region once per file), then a's own region, then
+// the fallbacks.
 func (c *Client) regionOrder(a arn) []string {
 	order := []string{a.region}
 	if !a.isMRK() {
@@ -148,8 +162,12 @@ func (c *Client) regionOrder(a arn) []string {
 		}
 	}
 	c.mu.Lock()
-	sticky := c.answered[a.String()]
+	last := c.answered[a.String()]
 	c.mu.Unlock()
+	sticky := last.region
+	if time.Since(last.at) > stickyFor {
+		sticky = ""
+	}
 	if sticky != "" && sticky != a.region {
 		rest := []string{sticky}
 		for _, r := range order {
@@ -178,7 +196,10 @@ func (c *Client) acrossRegions(ctx context.Context, a arn, call func(key string)
 			c.noteAnswer(a, r, failed, first)
 			return nil
 		}
-		if i == len(order)-1 || !(regionFailed(ctx, err) || i > 0 && noReplica(err)) {
+		// Not found in a fallback region means no replica there; in the
+		// key's own region it is an answer, wherever that region stands
+		// in the order.
+		if i == len(order)-1 || !(regionFailed(ctx, err) || r != a.region && noReplica(err)) {
 			if len(failed) > 0 {
 				return &regionsError{err: err, failed: failed}
 			}
@@ -197,16 +218,13 @@ func (c *Client) acrossRegions(ctx context.Context, a arn, call func(key string)
 func (c *Client) noteAnswer(a arn, r string, failed []string, failure error) {
 	key := a.String()
 	c.mu.Lock()
-	prev := c.answered[key]
-	c.answered[key] = r
+	prev := c.answered[key].region
+	c.answered[key] = answer{r, time.Now()}
 	c.mu.Unlock()
-	if r == a.region || prev == r {
+	if r == a.region || prev == r || failure == nil {
 		return
 	}
-	why := "it failed earlier in this run"
-	if failure != nil {
-		why = kindText(failure)
-	}
+	why := kindText(failure)
 	c.opts.Warnf("KMS in %s answered for %s: %s failed (%s); falling back per --%s",
 		r, a.keyID(), strings.Join(failed, ", "), why, SettingFallbackRegions)
 }
