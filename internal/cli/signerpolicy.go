@@ -146,11 +146,16 @@ func (f *SignerFlags) policy(ctx context.Context, ios *IOStreams) (*envseal.Sign
 	return p, nil
 }
 
-// signerKey resolves one --signer: a PEM public key file, or else a key
-// URI whose public key is used (a file key's public half, KMS
-// GetPublicKey, a token's public key object).
+// signerKey resolves one --signer: a key URI whose public key is used (a
+// file key's public half, KMS GetPublicKey, a token's public key object),
+// or else a PEM public key file. A value whose scheme a backend handles is
+// always a URI, never a path, even if a file of that name exists: the
+// policy is what decides whether an untrusted checkout's files are
+// accepted, so a file named "file:ci.pem" or "awskms:/alias/ci" committed
+// to it must not replace the key the value names. A PEM file whose name
+// has a colon is ./NAME.
 func signerKey(ctx context.Context, ios *IOStreams, v string) (crypto.PublicKey, error) {
-	if _, _, err := keyprovider.Scheme(v); err != nil || fileExists(v) {
+	if !isKeyURI(v) {
 		data, err := readSmallFile(ios, v, maxSignatureFile, "signer public key")
 		if err != nil {
 			return nil, err
@@ -169,9 +174,15 @@ func signerKey(ctx context.Context, ios *IOStreams, v string) (crypto.PublicKey,
 	return s.Public(), nil
 }
 
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
+// isKeyURI reports whether v has a scheme that a registered backend
+// handles.
+func isKeyURI(v string) bool {
+	scheme, _, err := keyprovider.Scheme(v)
+	if err != nil {
+		return false
+	}
+	_, ok := keyprovider.Lookup(scheme)
+	return ok
 }
 
 // readCerts reads every CERTIFICATE block of a PEM file: at least one,
