@@ -132,6 +132,9 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 		}
 	}
 	if opts.LegacyOpenSSL || opts.Legacy.set() {
+		if err := opts.Signer.refuseUnsignable("--legacy-openssl", "openssl enc files"); err != nil {
+			return err
+		}
 		return openLegacyRun(ctx, opts)
 	}
 	required, err := parseContext(opts.Context)

@@ -110,6 +110,24 @@ func describeSigner(s *envelope.SignerInfo) string {
 	return d
 }
 
+// refuseUnsignable is the check of a path that opens a kind of file that
+// cannot be signed (an openssl enc file): a signer flag there is a usage
+// error, and a policy from the environment a refusal, as for any unsigned
+// file. Without it the policy a CI job sets would silently not apply.
+func (f *SignerFlags) refuseUnsignable(flag, what string) error {
+	if len(f.Signers) > 0 || f.CA != "" || f.Name != "" {
+		return usageErrorf("drop --signer, --signer-ca and --signer-name, or re-seal the file with a signature (envseal migrate, then seal --sign-with)",
+			"%s cannot be signed: a signer flag does not apply with %s", what, flag)
+	}
+	for _, v := range []string{envSigner, envSignerCA, envSignerName} {
+		if os.Getenv(v) != "" {
+			return withHint(fmt.Errorf("%s: %s cannot be signed, and $%s requires a signer", envseal.ErrSignerNotTrusted, what, v),
+				"re-seal the file with a signature (envseal migrate, then seal --sign-with), or unset "+v+" for this step")
+		}
+	}
+	return nil
+}
+
 // policy builds the signer policy of the flags, or of their environment
 // defaults when no flag is given; nil if neither names a signer.
 func (f *SignerFlags) policy(ctx context.Context, ios *IOStreams) (*envseal.SignerPolicy, error) {
