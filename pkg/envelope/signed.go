@@ -7,12 +7,14 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
+	"sync"
 
 	"github.com/envseal/envseal/internal/sign"
 	"github.com/envseal/envseal/internal/stream"
@@ -392,30 +394,114 @@ func (h *Header) openPayload(dataKey, fixed []byte, src io.Reader) (io.Reader, e
 }
 
 // verifyAt checks the signature of a signed file of size bytes with
-// random access: it reads and hashes the whole file, 1 MiB at a time, and
-// returns the payload's size (the file less header and signature).
-func (h *Header) verifyAt(src io.ReaderAt, size int64) (int64, error) {
+// random access: it reads and hashes the whole file, one verifiedBlock at
+// a time, and returns the payload's size (the file less header and
+// signature) and the payload to decrypt from. For a signed file that is a
+// reader that checks every byte it returns against what was hashed: the
+// signature vouches for the bytes read during verification, and reading
+// the range again from src afterwards would trust the file not to have
+// changed in between. A recipient who can write the file (and, holding
+// the data key, forge chunks that authenticate) could otherwise swap the
+// range after the signature checked out.
+func (h *Header) verifyAt(src io.ReaderAt, size int64) (int64, io.ReaderAt, error) {
 	payload := size - h.Size()
 	if h.Signer == nil {
-		return payload, nil
+		return payload, io.NewSectionReader(src, h.Size(), payload), nil
 	}
 	payload -= int64(h.Signer.SignatureSize)
 	if payload < 0 {
-		return 0, fmt.Errorf("%w: the signature is truncated", stream.ErrTruncated)
+		return 0, nil, fmt.Errorf("%w: the signature is truncated", stream.ErrTruncated)
 	}
 	d, err := h.signedHash()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	if _, err := io.CopyBuffer(d, io.NewSectionReader(src, h.Size(), payload), make([]byte, 1<<20)); err != nil {
-		return 0, fmt.Errorf("failed to read payload: %w", err)
+	v := &verifiedReaderAt{src: io.NewSectionReader(src, h.Size(), payload), size: payload,
+		sums: make([][sha256.Size]byte, 0, (payload+verifiedBlock-1)/verifiedBlock)}
+	buf := make([]byte, verifiedBlock)
+	for off := int64(0); off < payload; off += verifiedBlock {
+		b := buf[:min(verifiedBlock, payload-off)]
+		if n, err := v.src.ReadAt(b, off); n < len(b) {
+			return 0, nil, fmt.Errorf("failed to read payload: %w", err)
+		}
+		d.Write(b)
+		v.sums = append(v.sums, sha256.Sum256(b))
 	}
 	sig := make([]byte, h.Signer.SignatureSize)
 	if n, err := src.ReadAt(sig, size-int64(len(sig))); n < len(sig) {
-		return 0, fmt.Errorf("failed to read signature: %w", err)
+		return 0, nil, fmt.Errorf("failed to read signature: %w", err)
 	}
 	if err := sign.VerifyDigest(h.Signer.pub, d.Sum(nil), sig); err != nil {
-		return 0, ErrSignature
+		return 0, nil, ErrSignature
 	}
-	return payload, nil
+	return payload, v, nil
+}
+
+// verifiedBlock is the unit verifyAt reads and remembers a SHA-256 of:
+// 32 bytes of memory per MiB of file (3.2 MB for 100 GB), and at most one
+// block read beyond what a random read needs at either end.
+const verifiedBlock = 1 << 20
+
+// ErrChanged means a signed file read with random access changed after
+// its signature was verified.
+var ErrChanged = fmt.Errorf("%w: the file changed after its signature was verified", ErrSignature)
+
+// verifiedReaderAt serves the payload of a signed file in whole blocks
+// whose SHA-256 matches the one taken while the signature was verified.
+// It keeps the last block it checked, so the chunk-batch reads of a range
+// read each block once. Safe for concurrent use, as io.ReaderAt must be.
+type verifiedReaderAt struct {
+	src  io.ReaderAt
+	size int64
+	sums [][sha256.Size]byte
+
+	mu    sync.Mutex
+	buf   []byte // a block's worth, allocated on the first read
+	block int64  // which block buf[:n] holds, if valid
+	n     int
+	valid bool
+}
+
+func (v *verifiedReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("envelope: negative offset")
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	n := 0
+	for n < len(p) {
+		at := off + int64(n)
+		if at >= v.size {
+			return n, io.EOF
+		}
+		b, err := v.load(at / verifiedBlock)
+		if err != nil {
+			return n, err
+		}
+		n += copy(p[n:], b[at%verifiedBlock:])
+	}
+	return n, nil
+}
+
+// load returns block i, read from src and checked against its sum.
+func (v *verifiedReaderAt) load(i int64) ([]byte, error) {
+	if v.valid && v.block == i {
+		return v.buf[:v.n], nil
+	}
+	if v.buf == nil {
+		v.buf = make([]byte, verifiedBlock)
+	}
+	v.valid = false
+	b := v.buf[:min(verifiedBlock, v.size-i*verifiedBlock)]
+	if n, err := v.src.ReadAt(b, i*verifiedBlock); n < len(b) {
+		if err == nil || err == io.EOF {
+			return nil, ErrChanged
+		}
+		return nil, fmt.Errorf("failed to read payload: %w", err)
+	}
+	if sha256.Sum256(b) != v.sums[i] {
+		return nil, ErrChanged
+	}
+	v.block, v.n, v.valid = i, len(b), true
+	return b, nil
 }
