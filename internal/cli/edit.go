@@ -132,7 +132,7 @@ func editRun(ctx context.Context, opts *EditOptions) (err error) {
 			err = errors.Join(err, withHint(rerr, "delete the directory by hand: it holds plaintext"))
 		}
 	}()
-	path, before, err := writePlaintext(s, dk, dir)
+	path, before, err := writePlaintext(ctx, s, dk, dir)
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func saveAside(ctx context.Context, s *lockedSealed, dk []byte, edited io.ReadSe
 // writePlaintext decrypts the file into dir, under its own name without
 // .sealed (so the editor picks the right syntax), and returns the path and
 // the plaintext's SHA-256, to tell afterwards whether it changed.
-func writePlaintext(s *lockedSealed, dk []byte, dir *secretdir.Dir) (string, []byte, error) {
+func writePlaintext(ctx context.Context, s *lockedSealed, dk []byte, dir *secretdir.Dir) (string, []byte, error) {
 	name := strings.TrimSuffix(filepath.Base(s.path), sealedSuffix)
 	if name == "" || name == "." || name == ".." {
 		name = "plaintext"
@@ -215,7 +215,7 @@ func writePlaintext(s *lockedSealed, dk []byte, dir *secretdir.Dir) (string, []b
 		return "", nil, fmt.Errorf("failed to create the plaintext file: %w", err)
 	}
 	defer f.Close()
-	r, err := s.plaintext(dk)
+	r, err := s.plaintext(ctx, dk)
 	if err != nil {
 		return "", nil, err
 	}

@@ -46,7 +46,7 @@ func changeEnvFile(ctx context.Context, ios *IOStreams, cmd string, keys []strin
 		return err
 	}
 	defer clear(dk)
-	r, err := s.plaintext(dk)
+	r, err := s.plaintext(ctx, dk)
 	if err != nil {
 		return err
 	}

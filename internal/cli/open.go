@@ -174,11 +174,11 @@ func (opts *OpenOptions) toTerminal() bool {
 // not) in, authenticated plaintext out, held back for a terminal.
 func opener(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string, toTerminal bool) func(io.Reader, io.Writer) error {
 	return func(in io.Reader, out io.Writer) error {
-		_, r, err := envelope.DecryptWith(ctx, dearmor(in), ids, openOptions(ctx, required))
+		h, r, err := envelope.DecryptWith(ctx, dearmor(in), ids, openOptions(ctx, required))
 		if err != nil {
 			return err
 		}
-		return release(out, r, toTerminal)
+		return release(out, noteUnverifiedSigner(ctx, h, r), toTerminal)
 	}
 }
 

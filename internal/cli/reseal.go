@@ -75,8 +75,12 @@ func (s *lockedSealed) dataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 
 // plaintext returns a reader of the authenticated plaintext. Read it to
 // io.EOF before trusting it: a later chunk may still fail.
-func (s *lockedSealed) plaintext(dk []byte) (io.Reader, error) {
-	return s.h.OpenPayload(dk, io.MultiReader(bytes.NewReader(s.prefix), s.rest))
+func (s *lockedSealed) plaintext(ctx context.Context, dk []byte) (io.Reader, error) {
+	r, err := s.h.OpenPayload(dk, io.MultiReader(bytes.NewReader(s.prefix), s.rest))
+	if err != nil {
+		return nil, err
+	}
+	return noteUnverifiedSigner(ctx, s.h, r), nil
 }
 
 // rotation is a new header and data key for --rotate-data-key, made

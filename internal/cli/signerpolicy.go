@@ -80,14 +80,7 @@ func checkSigner(ctx context.Context, h *envelope.Header) error {
 }
 
 func (c *signerCheck) check(h *envelope.Header) error {
-	if c == nil {
-		return nil
-	}
-	if c.policy == nil {
-		if h.Signer != nil && c.warn != nil {
-			fmt.Fprintf(c.warn, "envseal: note: the file is signed by %s; its signature is verified, but not who signed it (pass --signer or --signer-ca)\n",
-				describeSigner(h.Signer))
-		}
+	if c == nil || c.policy == nil {
 		return nil
 	}
 	if err := c.policy.Check(h); err != nil {
@@ -100,14 +93,48 @@ func (c *signerCheck) check(h *envelope.Header) error {
 	return nil
 }
 
-// describeSigner names a signer for messages: its certificate subject and
-// names if it has one, its key fingerprint always. Not verified.
-func describeSigner(s *envelope.SignerInfo) string {
-	d := s.AlgorithmName() + " key " + envseal.KeyFingerprint(s.PublicKey)
-	if c := s.Chain(); len(c) > 0 {
-		d = fmt.Sprintf("%q (issuer %q; %s)", c[0].Subject.String(), c[0].Issuer.String(), d)
+// noteUnverifiedSigner returns r, which says on standard error, once r
+// reached io.EOF, that a signed file was opened without a signer policy.
+// Not before: the signature is verified at the end of the payload, and a
+// note printed when the header is parsed would vouch for a signature
+// nothing had checked yet.
+func noteUnverifiedSigner(ctx context.Context, h *envelope.Header, r io.Reader) io.Reader {
+	note := signerNote(ctx, h)
+	if note == nil {
+		return r
 	}
-	return d
+	return &noteAtEOF{r: r, note: note}
+}
+
+// signerNote returns what prints the no-policy note for h, or nil if
+// there is none to print (a policy is set, or the file is unsigned). Call
+// it only after the signature verified. Only the key is named: without a
+// policy the signer block is whatever the file's maker put there,
+// certificate subject included.
+func signerNote(ctx context.Context, h *envelope.Header) func() {
+	c, _ := ctx.Value(signerCheckKey{}).(*signerCheck)
+	if c == nil || c.policy != nil || c.warn == nil || h == nil || h.Signer == nil {
+		return nil
+	}
+	return func() {
+		fmt.Fprintf(c.warn, "envseal: note: the file claims signer %s key %s (unverified identity: no --signer or --signer-ca); its integrity is checked against that key only\n",
+			h.Signer.AlgorithmName(), envseal.KeyFingerprint(h.Signer.PublicKey))
+	}
+}
+
+// noteAtEOF calls note once, when r returns io.EOF.
+type noteAtEOF struct {
+	r    io.Reader
+	note func()
+}
+
+func (n *noteAtEOF) Read(p []byte) (int, error) {
+	k, err := n.r.Read(p)
+	if err == io.EOF && n.note != nil {
+		n.note()
+		n.note = nil
+	}
+	return k, err
 }
 
 // refuseUnsignable is the check of a path that opens a kind of file that
