@@ -30,7 +30,7 @@ const (
 
 	// SignatureDomain starts the signed message: it separates envelope
 	// signatures from signatures the same key makes over other data.
-	SignatureDomain = "envseal.v2 signed file\x00"
+	SignatureDomain = sign.EnvelopeDomain
 
 	// MaxSignerKey bounds the signer's SubjectPublicKeyInfo (RSA-8192 is
 	// about 1,100 bytes).
@@ -46,7 +46,7 @@ const (
 // hash the signed message goes through and the signature's encoding; the
 // signature's size follows from the key.
 const (
-	SigEd25519ph          = 1 // Ed25519ph (RFC 8032) over SHA-512, 64 bytes
+	SigEd25519ph          = 1 // Ed25519ph (RFC 8032) over SHA-512, context "envseal signed file v2", 64 bytes
 	SigECDSAP256SHA256    = 2 // ECDSA P-256 over SHA-256, r || s, 64 bytes
 	SigECDSAP384SHA384    = 3 // ECDSA P-384 over SHA-384, r || s, 96 bytes
 	SigRSAPSSSHA256       = 4 // RSASSA-PSS, SHA-256, MGF1-SHA-256, modulus-size bytes
