@@ -3,9 +3,11 @@ package sign_test
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/sha512"
 	"errors"
+	"math/big"
 	"testing"
 
 	"github.com/envseal/envseal/internal/sign"
@@ -48,5 +50,41 @@ func TestDetachedIsNeverAnEnvelopeSignature(t *testing.T) {
 	}
 	if ed25519.VerifyWithOptions(k.Public().(ed25519.PublicKey), digest[:], env, &ed25519.Options{Hash: crypto.SHA512, Context: "envseal signed file v2"}) != nil {
 		t.Error("envelope signature is not Ed25519ph with context \"envseal signed file v2\"")
+	}
+}
+
+// Envelope ECDSA signatures are low-S: written so, and the high-S twin
+// of a valid one, which ECDSA itself accepts, is refused.
+func TestEnvelopeECDSAIsLowS(t *testing.T) {
+	for _, name := range []string{"ecdsa-p256", "ecdsa-p384"} {
+		k := keys()[name].(*ecdsa.PrivateKey)
+		sc, _ := sign.SchemeFor(k.Public())
+		h := sc.Hash.New()
+		h.Write([]byte("message"))
+		digest := h.Sum(nil)
+		n := k.Curve.Params().N
+		half := new(big.Int).Rsh(n, 1)
+		for i := 0; i < 32; i++ {
+			sig, err := sign.SignDigest(k, digest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			size := len(sig) / 2
+			r, s := new(big.Int).SetBytes(sig[:size]), new(big.Int).SetBytes(sig[size:])
+			if s.Cmp(half) > 0 {
+				t.Fatalf("%s: SignDigest wrote a high-S signature", name)
+			}
+			high := bytes.Clone(sig)
+			new(big.Int).Sub(n, s).FillBytes(high[size:])
+			if !ecdsa.Verify(&k.PublicKey, digest, r, new(big.Int).Sub(n, s)) {
+				t.Fatal("the high-S twin should be a valid ECDSA signature")
+			}
+			if err := sign.VerifyDigest(k.Public(), digest, high); !errors.Is(err, sign.ErrVerification) {
+				t.Fatalf("%s: high-S signature: %v, want ErrVerification", name, err)
+			}
+			if err := sign.VerifyDigest(k.Public(), digest, sig); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

@@ -93,6 +93,9 @@ func VerifyDigest(pub crypto.PublicKey, digest, sig []byte) error {
 	}
 	if k, ok := pub.(*ecdsa.PublicKey); ok {
 		r, s := new(big.Int).SetBytes(sig[:n/2]), new(big.Int).SetBytes(sig[n/2:])
+		if !isLowS(k, s) {
+			return fmt.Errorf("%w: ECDSA s is above half the group order (envelope signatures are low-S)", ErrVerification)
+		}
 		if !ecdsa.Verify(k, digest, r, s) {
 			return ErrVerification
 		}
@@ -120,8 +123,21 @@ func derToFixed(k *ecdsa.PublicKey, der []byte) ([]byte, error) {
 	if rs.R.Sign() <= 0 || rs.S.Sign() <= 0 || rs.R.BitLen() > 8*size || rs.S.BitLen() > 8*size {
 		return nil, fmt.Errorf("failed to sign: the key returned an out-of-range ECDSA signature")
 	}
+	// (r, n-s) verifies as well as (r, s): writing the low one, and
+	// reading only it, gives every signed file one valid signature per
+	// ECDSA signing, so a third party cannot make a second file with the
+	// same content that differs in its last bytes.
+	if !isLowS(k, rs.S) {
+		rs.S.Sub(k.Curve.Params().N, rs.S)
+	}
 	out := make([]byte, 2*size)
 	rs.R.FillBytes(out[:size])
 	rs.S.FillBytes(out[size:])
 	return out, nil
+}
+
+// isLowS reports whether s <= n/2, n the curve's order.
+func isLowS(k *ecdsa.PublicKey, s *big.Int) bool {
+	half := new(big.Int).Rsh(k.Curve.Params().N, 1)
+	return s.Cmp(half) <= 0
 }
