@@ -160,6 +160,16 @@ func (f *SignerFlags) refuseUnsignable(flag, what string) error {
 func (f *SignerFlags) policy(ctx context.Context, ios *IOStreams) (*envseal.SignerPolicy, error) {
 	signers, ca, name := f.Signers, f.CA, f.Name
 	if len(signers) == 0 && ca == "" && name == "" {
+		for _, v := range []string{envSigner, envSignerCA, envSignerName} {
+			// Blanks only is a value gone wrong (a template or a secret
+			// that expanded to spaces), not a choice to require no signer:
+			// read as unset, it would turn the policy off without a word.
+			// An empty value is unset, as shells and CI systems use it.
+			if e := os.Getenv(v); e != "" && strings.TrimSpace(e) == "" {
+				return nil, withHint(fmt.Errorf("$%s is set but holds only whitespace", v),
+					"set it to a signer, or to the empty string for none")
+			}
+		}
 		signers = strings.Fields(os.Getenv(envSigner))
 		ca = strings.TrimSpace(os.Getenv(envSignerCA))
 		name = strings.TrimSpace(os.Getenv(envSignerName))
