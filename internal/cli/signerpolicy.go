@@ -40,7 +40,7 @@ type SignerFlags struct {
 func addSignerFlags(cmd *cobra.Command, f *SignerFlags) {
 	cmd.Flags().StringArrayVar(&f.Signers, "signer", nil, "require a signature by the PEM public key `PUB` or the key URI (repeatable; default $"+envSigner+")")
 	cmd.Flags().StringVar(&f.CA, "signer-ca", "", "require a signer certificate that chains to the CA certificates in `BUNDLE` (default $"+envSignerCA+")")
-	cmd.Flags().StringVar(&f.Name, "signer-name", "", "with --signer-ca, the signer certificate must name `NAME` (DNS, email or URI SAN; default $"+envSignerName+")")
+	cmd.Flags().StringVar(&f.Name, "signer-name", "", "with --signer-ca, the signer certificate must name `NAME` (a URI SAN if it has ://, an email SAN if it has @, else DNS; default $"+envSignerName+")")
 }
 
 // signerCheck is what the open paths check a header against: the policy

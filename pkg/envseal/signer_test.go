@@ -74,6 +74,7 @@ func TestSignerPolicy(t *testing.T) {
 	k2, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	ca, evil := newTestCA(t, "Test CA"), newTestCA(t, "Evil CA")
 	spiffe, _ := url.Parse("spiffe://example.com/ci")
+	uriAt, _ := url.Parse("ci@example.com") // a URI SAN spelled like an address
 	names := func(c *x509.Certificate) {
 		c.DNSNames = []string{"ci.example.com"}
 		c.EmailAddresses = []string{"ci@example.com"}
@@ -112,8 +113,15 @@ func TestSignerPolicy(t *testing.T) {
 		{"DNS name, other case", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "CI.Example.COM"}, withCert(names), ""},
 		{"email name", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "ci@example.com"}, withCert(names), ""},
 		{"URI name", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "spiffe://example.com/ci"}, withCert(names), ""},
+		{"other name", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "other@example.com"}, withCert(names), `does not name "other@example.com" as email`},
 		{"wildcard does not match", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "ci.example.com"},
 			withCert(func(c *x509.Certificate) { c.DNSNames = []string{"*.example.com"} }), "does not name"},
+		{"email name, URI SAN only", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "ci@example.com"},
+			withCert(func(c *x509.Certificate) { c.URIs = []*url.URL{uriAt} }), `does not name "ci@example.com" as email`},
+		{"email name, DNS SAN only", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "ci@example.com"},
+			withCert(func(c *x509.Certificate) { c.DNSNames = []string{"ci@example.com"} }), "does not name"},
+		{"DNS name, email SAN only", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "example.com"},
+			withCert(func(c *x509.Certificate) { c.EmailAddresses = []string{"example.com"} }), "as DNS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
