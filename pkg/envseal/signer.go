@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,7 +92,7 @@ func VerifySignerCert(leaf *x509.Certificate, intermediates []*x509.Certificate,
 		return fmt.Errorf("%w: certificate %q: %v", ErrSignerNotTrusted, leaf.Subject, err)
 	}
 	if name != "" && !certNames(leaf, name) {
-		return fmt.Errorf("%w: certificate %q does not name %q as %s (it names %s)", ErrSignerNotTrusted, leaf.Subject, name, nameKind(name), strings.Join(CertNames(leaf), ", "))
+		return fmt.Errorf("%w: certificate %q does not name %q as %s (it names %s)", ErrSignerNotTrusted, leaf.Subject, name, nameKind(name), quotedNames(leaf))
 	}
 	return nil
 }
@@ -133,6 +134,21 @@ func certNames(c *x509.Certificate, name string) bool {
 		}
 	}
 	return false
+}
+
+// quotedNames lists a certificate's SANs for a message, each quoted: they
+// come from the file, and a name with terminal escapes must not reach the
+// user's terminal as such.
+func quotedNames(c *x509.Certificate) string {
+	names := CertNames(c)
+	if len(names) == 0 {
+		return "no DNS, email or URI name"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // CertNames lists a certificate's DNS, email and URI subject alternative

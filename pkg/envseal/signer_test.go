@@ -122,6 +122,9 @@ func TestSignerPolicy(t *testing.T) {
 			withCert(func(c *x509.Certificate) { c.DNSNames = []string{"ci@example.com"} }), "does not name"},
 		{"DNS name, email SAN only", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "example.com"},
 			withCert(func(c *x509.Certificate) { c.EmailAddresses = []string{"example.com"} }), "as DNS"},
+		{"names are quoted", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "x.example.com"},
+			withCert(func(c *x509.Certificate) { c.EmailAddresses = []string{"a\x1b]0;pwned\x07@example.com"} }), `(it names "a\x1b]0;pwned\a@example.com")`},
+		{"no names", &envseal.SignerPolicy{Roots: ca.pool, Now: now, Name: "x.example.com"}, withCert(nil), "no DNS, email or URI name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
