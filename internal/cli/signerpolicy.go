@@ -222,11 +222,44 @@ func signerKey(ctx context.Context, ios *IOStreams, v string) (crypto.PublicKey,
 		}
 		return pub, nil
 	}
+	if pub, err := filePublicKey(ios, v); pub != nil || err != nil {
+		return pub, err
+	}
 	s, err := openSigner(ctx, ios, v)
 	if err != nil {
 		return nil, err
 	}
 	return s.Public(), nil
+}
+
+// filePublicKey reads --signer file:PATH when PATH holds a PEM public key
+// (nil, nil otherwise, for the backend to open): a policy needs only the
+// public half, and a CI job should not need the private key to check.
+func filePublicKey(ios *IOStreams, v string) (crypto.PublicKey, error) {
+	scheme, _, _ := keyprovider.Scheme(v)
+	if scheme != "file" {
+		return nil, nil
+	}
+	path, err := fileKeyPath(v)
+	if err != nil {
+		return nil, nil
+	}
+	data, err := readSmallFile(ios, path, maxSignatureFile, "signer public key")
+	if err != nil {
+		return nil, nil // the backend reports it, with its hints
+	}
+	defer clear(data) // it may be a private key
+	if b, _ := pem.Decode(data); b == nil || b.Type != "PUBLIC KEY" {
+		if b != nil {
+			clear(b.Bytes)
+		}
+		return nil, nil
+	}
+	pub, err := sign.ParsePublicKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("signer %s: %w", v, err)
+	}
+	return pub, nil
 }
 
 // isKeyURI reports whether v has a scheme that a registered backend
