@@ -128,6 +128,17 @@ type noteAtEOF struct {
 	note func()
 }
 
+// WriteTo keeps the payload reader's WriteTo (batches written from its
+// workers) usable through the note: a nil error is the end of the file.
+func (n *noteAtEOF) WriteTo(w io.Writer) (int64, error) {
+	k, err := io.Copy(w, n.r)
+	if err == nil && n.note != nil {
+		n.note()
+		n.note = nil
+	}
+	return k, err
+}
+
 func (n *noteAtEOF) Read(p []byte) (int, error) {
 	k, err := n.r.Read(p)
 	if err == io.EOF && n.note != nil {

@@ -175,7 +175,7 @@ func (h *Header) newPayload(dst io.Writer, dataKey []byte, signer crypto.Signer)
 		if err != nil {
 			return nil, err
 		}
-		hw = &hashWriter{w: dst, h: d}
+		hw = &hashWriter{w: dst, h: newAsyncHash(d)}
 		out = hw
 	}
 	if _, err := dst.Write(hdr); err != nil {

@@ -250,13 +250,80 @@ type signedWriter struct {
 
 type hashWriter struct {
 	w io.Writer
-	h hash.Hash
+	h *asyncHash
 }
 
 func (hw *hashWriter) Write(p []byte) (int, error) {
 	n, err := hw.w.Write(p)
 	hw.h.Write(p[:n])
 	return n, err
+}
+
+// asyncHash runs a hash off the calling goroutine, fed copies of what is
+// written to it, in order. Hashing on the goroutine that writes the file
+// (or reads it) serialises the hash with the stream's ordered writes and
+// stalls the AES-GCM pipeline behind it (Ed25519ph's SHA-512 is slower
+// than AES-GCM); off it, the hash overlaps with encryption, at the cost
+// of one copy and at most asyncBufs buffers in flight. Each Write hashes
+// on a goroutine of its own that first waits for the previous one, so
+// nothing is left running once the last write is hashed, even if Sum is
+// never called (a file abandoned halfway).
+type asyncHash struct {
+	h    hash.Hash
+	free chan []byte
+	made int           // buffers allocated, at most asyncBufs
+	last chan struct{} // closed when everything written so far is hashed
+}
+
+const (
+	asyncBufs    = 4
+	asyncBufSize = 512 << 10 // a stream batch
+)
+
+func newAsyncHash(h hash.Hash) *asyncHash {
+	return &asyncHash{h: h, free: make(chan []byte, asyncBufs)}
+}
+
+// Write queues a copy of p; it never fails.
+func (a *asyncHash) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		var b []byte
+		select {
+		case b = <-a.free:
+		default:
+			// Allocate buffers as they are needed, no larger than the
+			// writes: a small file costs what it writes, not 2 MiB.
+			if a.made < asyncBufs {
+				a.made++
+				b = make([]byte, min(len(p), asyncBufSize))
+			} else {
+				b = <-a.free
+			}
+		}
+		k := copy(b, p)
+		p = p[k:]
+		prev, done := a.last, make(chan struct{})
+		a.last = done
+		go func() {
+			if prev != nil {
+				<-prev
+			}
+			a.h.Write(b[:k])
+			a.free <- b
+			close(done)
+		}()
+	}
+	return n, nil
+}
+
+// Sum waits for everything written to be hashed and returns the digest.
+// Write must not be called after it.
+func (a *asyncHash) Sum() []byte {
+	if a.last != nil {
+		<-a.last
+	}
+	return a.h.Sum(nil)
 }
 
 func (w *signedWriter) Close() error {
@@ -267,7 +334,7 @@ func (w *signedWriter) Close() error {
 	if err := w.WriteCloser.Close(); err != nil {
 		return err
 	}
-	sig, err := sign.SignDigest(w.signer, w.hashed.h.Sum(nil))
+	sig, err := sign.SignDigest(w.signer, w.hashed.h.Sum())
 	if err != nil {
 		return err
 	}
@@ -285,7 +352,7 @@ func (w *signedWriter) Close() error {
 // returned are held, so memory stays flat for any file.
 type trailer struct {
 	src  io.Reader
-	h    hash.Hash
+	h    *asyncHash
 	n    int
 	buf  []byte
 	held int
@@ -293,7 +360,7 @@ type trailer struct {
 }
 
 func newTrailer(src io.Reader, h hash.Hash, n int) *trailer {
-	return &trailer{src: src, h: h, n: n, buf: make([]byte, n+64<<10)}
+	return &trailer{src: src, h: newAsyncHash(h), n: n, buf: make([]byte, n+256<<10)}
 }
 
 func (t *trailer) Read(p []byte) (int, error) {
@@ -320,7 +387,7 @@ func (t *trailer) verify(pub crypto.PublicKey) error {
 	if t.held != t.n {
 		return fmt.Errorf("%w: the signature is truncated", stream.ErrTruncated)
 	}
-	if err := sign.VerifyDigest(pub, t.h.Sum(nil), t.buf[:t.n]); err != nil {
+	if err := sign.VerifyDigest(pub, t.h.Sum(), t.buf[:t.n]); err != nil {
 		return ErrSignature
 	}
 	return nil
@@ -373,6 +440,60 @@ func (s *signedReader) Read(p []byte) (int, error) {
 			s.err = err
 		}
 	}
+}
+
+// WriteTo writes the plaintext to w as Read releases it (the final
+// chunk only after the signature verified), but lets the payload reader
+// write its batches to w itself, straight from its buffers on its
+// workers (stream.Reader.WriteTo), instead of copying each through Read.
+func (s *signedReader) WriteTo(w io.Writer) (int64, error) {
+	wt, ok := s.r.(io.WriterTo)
+	if !ok || s.total > 0 || s.err != nil {
+		return io.Copy(w, struct{ io.Reader }{s}) // Read was used already
+	}
+	hb := &holdBack{w: w}
+	_, err := wt.WriteTo(hb)
+	s.total, s.released = hb.total, hb.total-int64(len(hb.held))
+	if err == nil {
+		err = s.t.verify(s.pub)
+	}
+	if err != nil {
+		s.err = err
+		return s.released, err
+	}
+	s.verified, s.err = true, io.EOF
+	n, err := w.Write(hb.held)
+	s.released += int64(n)
+	return s.released, err
+}
+
+// holdBack passes the plaintext through to w up to the last chunk
+// boundary and keeps the rest (less than a chunk), which may be the final
+// chunk: it is released only once the signature verified.
+type holdBack struct {
+	w     io.Writer
+	held  []byte
+	total int64
+}
+
+func (hb *holdBack) Write(p []byte) (int, error) {
+	hb.total += int64(len(p))
+	keep := int(hb.total % stream.ChunkSize)
+	if len(hb.held)+len(p) <= keep {
+		hb.held = append(hb.held, p...)
+		return len(p), nil
+	}
+	if len(hb.held) > 0 {
+		if _, err := hb.w.Write(hb.held); err != nil {
+			return 0, err
+		}
+		hb.held = hb.held[:0]
+	}
+	if _, err := hb.w.Write(p[:len(p)-keep]); err != nil {
+		return 0, err
+	}
+	hb.held = append(hb.held, p[len(p)-keep:]...)
+	return len(p), nil
 }
 
 // openPayload returns the plaintext reader of the payload in src, for a
