@@ -54,7 +54,10 @@ var exampleFixtures = map[string]struct {
 		echo 'select 1;' | envseal seal --key awskms:///alias/Demo -o db.sql.sealed
 		envseal keygen -o team.key 2>/dev/null
 		envseal keygen -o breakglass.key 2>/dev/null
-		echo API_TOKEN=t0ps3cret | envseal seal --key file:team.key -o secrets.env.sealed`},
+		echo API_TOKEN=t0ps3cret | envseal seal --key file:team.key -o secrets.env.sealed
+		mkdir -p sealed/prod
+		echo A=1 | envseal seal --key file:team.key -o sealed/app.env.sealed
+		echo B=2 | envseal seal --key file:team.key -o sealed/prod/db.env.sealed`},
 	"envseal hash": {setup: `echo release > release.tar.gz`},
 	"envseal sign": {setup: `echo app > app.tar.gz`},
 	"envseal verify": {setup: `

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/envseal/envseal/internal/kmsfault"
+	"github.com/envseal/envseal/internal/testkms"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -36,21 +37,69 @@ func cmdKmsfault(ts *testscript.TestScript, neg bool, args []string) {
 		delay, err = time.ParseDuration(args[2])
 		ts.Check(err)
 	}
-	p, ok := proxies.Load(ts)
-	if !ok {
-		np, err := kmsfault.Start("http://" + ts.Getenv("KMS_ADDR"))
-		ts.Check(err)
-		proxies.Store(ts, np)
-		ts.Defer(func() { np.Close(); proxies.Delete(ts) })
-		ts.Setenv("AWS_ENDPOINT_URL_KMS", np.URL)
-		p = np
-	}
+	p := scriptProxy(ts)
 	f, err := kmsfault.ParseFault(args[0])
 	ts.Check(err)
 	if op != "" && !slices.Contains(kmsOps, op) {
 		ts.Fatalf("kmsfault: -op %q is not one of %v", op, kmsOps)
 	}
-	p.(*kmsfault.Proxy).SetFor(op, f, n, delay)
+	p.SetFor(op, f, n, delay)
+}
+
+// scriptProxy returns the script's proxy, starting it in front of the
+// shared local-kms and pointing AWS_ENDPOINT_URL_KMS at it on first use.
+func scriptProxy(ts *testscript.TestScript) *kmsfault.Proxy {
+	if p, ok := proxies.Load(ts); ok {
+		return p.(*kmsfault.Proxy)
+	}
+	p, err := kmsfault.Start("http://" + ts.Getenv("KMS_ADDR"))
+	ts.Check(err)
+	proxies.Store(ts, p)
+	ts.Defer(func() { p.Close(); proxies.Delete(ts) })
+	ts.Setenv("AWS_ENDPOINT_URL_KMS", p.URL)
+	return p
+}
+
+// regionServers holds the local-kms servers kmsregion started, by script
+// and region.
+var regionServers sync.Map // regionKey -> *testkms.Server
+
+type regionKey struct {
+	ts     *testscript.TestScript
+	region string
+}
+
+// kmsregion REGION starts a private local-kms that plays KMS in REGION
+// (seeded like the shared one, so the seeded mrk- key there is a replica)
+// and has the script's proxy send it the requests signed for REGION, as
+// AWS's regional endpoints would. kmsregion -stop REGION stops that
+// server: REGION is then down, and its requests find no one there.
+func cmdKmsregion(ts *testscript.TestScript, neg bool, args []string) {
+	stop := len(args) == 2 && args[0] == "-stop"
+	if stop {
+		args = args[1:]
+	}
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: kmsregion [-stop] region")
+	}
+	key := regionKey{ts, args[0]}
+	if stop {
+		s, ok := regionServers.Load(key)
+		if !ok {
+			ts.Fatalf("kmsregion -stop %s: no server started for it", args[0])
+		}
+		ts.Check(s.(*testkms.Server).Stop())
+		return
+	}
+	if _, ok := regionServers.Load(key); ok {
+		ts.Fatalf("kmsregion %s: already started", args[0])
+	}
+	p := scriptProxy(ts)
+	s, err := testkms.StartRegion(args[0])
+	ts.Check(err)
+	regionServers.Store(key, s)
+	ts.Defer(func() { s.Stop(); regionServers.Delete(key) })
+	ts.Check(p.Route(args[0], s.Endpoint()))
 }
 
 // kmsOps are the KMS operations scripts may name: those envseal sends, and
@@ -61,8 +110,12 @@ var kmsOps = []string{"CreateAlias", "CreateKey", "Decrypt", "DescribeKey", "Enc
 // kmscalls OP N asserts that N requests for OP went through the proxy
 // since the last kmsfault: retries are bounded in number, not only in time.
 func cmdKmscalls(ts *testscript.TestScript, neg bool, args []string) {
+	var region string
+	if len(args) == 4 && args[0] == "-region" {
+		region, args = args[1], args[2:]
+	}
 	if neg || len(args) != 2 {
-		ts.Fatalf("usage: kmscalls op n")
+		ts.Fatalf("usage: kmscalls [-region REGION] op n")
 	}
 	want, err := strconv.Atoi(args[1])
 	ts.Check(err)
@@ -73,8 +126,12 @@ func cmdKmscalls(ts *testscript.TestScript, neg bool, args []string) {
 	if !ok {
 		ts.Fatalf("kmscalls before kmsfault")
 	}
-	if got := p.(*kmsfault.Proxy).Calls(args[0]); got != want {
-		ts.Fatalf("%d %s requests, want %d", got, args[0], want)
+	got := p.(*kmsfault.Proxy).Calls(args[0])
+	if region != "" {
+		got = p.(*kmsfault.Proxy).CallsIn(region, args[0])
+	}
+	if got != want {
+		ts.Fatalf("%d %s requests%s, want %d", got, args[0], inRegion(region), want)
 	}
 }
 
@@ -105,4 +162,11 @@ func cmdExitwithin(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("took %v, limit %v", took.Round(time.Millisecond), limit)
 	}
 	ts.Logf("took %v", took.Round(time.Millisecond))
+}
+
+func inRegion(region string) string {
+	if region == "" {
+		return ""
+	}
+	return " in " + region
 }

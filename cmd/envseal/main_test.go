@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -53,9 +56,11 @@ func TestScripts(t *testing.T) {
 			"sameheader":  cmdSameheader,
 			"hardlink":    cmdHardlink,
 			"stanzabody":  cmdStanzabody,
+			"jsonl":       cmdJsonl,
 
 			"kmsfault":   cmdKmsfault,
 			"kmscalls":   cmdKmscalls,
+			"kmsregion":  cmdKmsregion,
 			"exitwithin": cmdExitwithin,
 			"bigpipe":    cmdBigpipe,
 		},
@@ -249,4 +254,42 @@ func cmdSofthsm(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Setenv("SOFTHSM2_CONF", conf)
 	ts.Setenv("ENVSEAL_PKCS11_MODULE", module)
+}
+
+// jsonl FILE KEY... parses FILE as JSON Lines, one object a line, and
+// prints for each the values of KEYs, separated by spaces: strings as they
+// are, arrays of strings joined by commas, a missing key as "-". A line
+// that is not a JSON object fails the script.
+func cmdJsonl(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: jsonl file key...")
+	}
+	data, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		var rec map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			ts.Fatalf("jsonl: %q: %v", sc.Text(), err)
+		}
+		vals := make([]string, 0, len(args)-1)
+		for _, k := range args[1:] {
+			switch v := rec[k].(type) {
+			case nil:
+				vals = append(vals, "-")
+			case string:
+				vals = append(vals, v)
+			case []any:
+				parts := make([]string, len(v))
+				for i, e := range v {
+					parts[i] = fmt.Sprint(e)
+				}
+				vals = append(vals, strings.Join(parts, ","))
+			default:
+				vals = append(vals, fmt.Sprint(v))
+			}
+		}
+		fmt.Fprintln(ts.Stdout(), strings.Join(vals, " "))
+	}
+	ts.Check(sc.Err())
 }

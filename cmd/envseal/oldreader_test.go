@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/envseal/envseal/internal/testci"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,9 +22,10 @@ func TestOldReaderRefusesSigned(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: builds an old envseal from git")
 	}
+	t.Parallel() // mostly a build: it overlaps the scripts' waiting
 	git, err := exec.LookPath("git")
 	if err != nil {
-		t.Skip("git not found")
+		testci.Require(t, "git", "apt-get install git", err)
 	}
 	src := t.TempDir()
 	archive := exec.Command(git, "archive", preSignedCommit)
@@ -31,10 +33,10 @@ func TestOldReaderRefusesSigned(t *testing.T) {
 	tar := exec.Command("tar", "-x", "-C", src)
 	tar.Stdin, _ = archive.StdoutPipe()
 	if err := tar.Start(); err != nil {
-		t.Skip(err)
+		testci.Require(t, "tar", "", err)
 	}
 	if err := archive.Run(); err != nil {
-		t.Skipf("git archive %s: %v (a shallow clone?)", preSignedCommit, err)
+		testci.Require(t, "commit "+preSignedCommit, "a shallow clone? fetch the history", err)
 	}
 	if err := tar.Wait(); err != nil {
 		t.Fatal(err)

@@ -43,3 +43,13 @@ func rangeArgs(lo, hi int) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// minArgs is cobra.MinimumNArgs returning a UsageError (exit 2).
+func minArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.MinimumNArgs(n)(cmd, args); err != nil {
+			return &UsageError{Err: err, Hint: "see: " + cmd.CommandPath() + " --help"}
+		}
+		return nil
+	}
+}

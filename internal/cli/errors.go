@@ -69,13 +69,16 @@ var ErrInterrupted = errors.New("interrupted")
 // ExitCode maps an error returned by a command to the process exit code.
 func ExitCode(err error) int {
 	var ue *UsageError
+	var kue *keyprovider.UsageError
 	var xe *ExitError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &xe):
 		return xe.Code
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &kue):
+		// A backend's usage error (a bad setting) comes from opening a
+		// key, anywhere a command does; keygen is not the only one.
 		return ExitUsage
 	case errors.Is(err, keyprovider.ErrBadURI):
 		// A key URI or recipient that does not parse is a mistyped

@@ -19,16 +19,19 @@ import (
 func explain(err error) (msg, hint string) {
 	msg = err.Error()
 	var (
-		ue *UsageError
-		he *HintError
-		nm *envelope.NoMatchError
-		ce *envelope.ContextError
-		uv *envelope.UnsupportedVersionError
-		ch *stream.ChunkError
+		ue  *UsageError
+		kue *keyprovider.UsageError
+		he  *HintError
+		nm  *envelope.NoMatchError
+		ce  *envelope.ContextError
+		uv  *envelope.UnsupportedVersionError
+		ch  *stream.ChunkError
 	)
 	switch {
 	case errors.As(err, &ue):
 		return msg, ue.Hint
+	case errors.As(err, &kue):
+		return msg, kue.Hint
 	case errors.As(err, &he):
 		return msg, he.Hint
 	case errors.As(err, &nm):
@@ -62,6 +65,8 @@ func hintFor(err error) string {
 		return "the payload does not belong to this header: the file is corrupted or was spliced"
 	case errors.Is(err, stream.ErrTruncated):
 		return "the file ends early: was the copy or download complete?"
+	case errors.Is(err, keyprovider.ErrKeyMaterial):
+		return "put the key in a file and name the file: age:FILE for an age identity, ssh:FILE for an SSH key, file:FILE for an envseal key"
 	case errors.Is(err, keyprovider.ErrBadURI):
 		return "key URIs look like " + uriExamples()
 	case isNoSpace(err):

@@ -134,7 +134,7 @@ func migrateTo(ctx context.Context, out io.Writer, in io.Reader, pass []byte, kd
 	if err != nil {
 		return err
 	}
-	return sealTo(ctx, out, r, ws, encCtx)
+	return sealTo(ctx, out, r, ws, encCtx, nil)
 }
 
 // migrateInPlace replaces path with its migration and keeps the original

@@ -20,6 +20,7 @@ type OpenOptions struct {
 	Force   bool
 	Input   string
 	Inputs  []string // batch: several inputs, or -o naming a directory (batch.go)
+	Batch   BatchOptions
 
 	// LegacyOpenSSL opens an `openssl enc` file with Legacy's passphrase
 	// and KDF settings instead (openlegacy.go).
@@ -122,6 +123,7 @@ padding at the end, and a modified file may decrypt without an error.`,
 	cmd.Flags().BoolVar(&opts.LegacyOpenSSL, "legacy-openssl", false, "IN is an openssl enc file: decrypt it with --pass (unauthenticated)")
 	addLegacyFlags(cmd, &opts.Legacy)
 	addSignerFlags(cmd, &opts.Signer)
+	addBatchFlags(cmd, &opts.Batch)
 	return cmd
 }
 
@@ -145,6 +147,9 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := opts.Batch.check(); err != nil {
+		return err
+	}
 	if ctx, err = withSignerPolicy(ctx, opts.IO, &opts.Signer); err != nil {
 		return err
 	}
@@ -160,7 +165,7 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 	}
 	// Plaintext files are created 0600: they hold what was worth sealing.
 	return transform(ctx, opts.IO, transformOptions{Verb: "opening", Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o600},
-		opener(ctx, ids, required, opts.toTerminal()))
+		opener(ctx, ids, required, opts.toTerminal(), nil))
 }
 
 // toTerminal reports whether plaintext goes to a terminal unforced: then
@@ -171,13 +176,19 @@ func (opts *OpenOptions) toTerminal() bool {
 }
 
 // opener is the step single and batch open share: an envelope (armored or
-// not) in, authenticated plaintext out, held back for a terminal.
-func opener(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string, toTerminal bool) func(io.Reader, io.Writer) error {
+// not) in, authenticated plaintext out, held back for a terminal. slots,
+// when not nil, bounds the payloads being decrypted at once (batch.go).
+func opener(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string, toTerminal bool, slots payloadSlots) func(io.Reader, io.Writer) error {
 	return func(in io.Reader, out io.Writer) error {
 		h, r, err := envelope.DecryptWith(ctx, dearmor(in), ids, openOptions(ctx, required))
 		if err != nil {
 			return err
 		}
+		done, err := slots.acquire(ctx)
+		if err != nil {
+			return err
+		}
+		defer done()
 		return release(out, noteUnverifiedSigner(ctx, h, r), toTerminal)
 	}
 }

@@ -53,7 +53,12 @@ func TestSealOptions(t *testing.T) {
 				Output: "out.sealed", Input: "in.txt", Inputs: []string{"in.txt"}}},
 		{[]string{"-f", "-a", "-"}, SealOptions{Force: true, Armor: true, Input: "-", Inputs: []string{"-"}}},
 		{[]string{"-o", "dir", "a", "b"}, SealOptions{Output: "dir", Inputs: []string{"a", "b"}}},
+		{[]string{"-j", "3", "--fail-fast", "-o", "dir", "a", "b"},
+			SealOptions{Output: "dir", Inputs: []string{"a", "b"}, Batch: BatchOptions{Jobs: 3, FailFast: true}}},
 	} {
+		if tt.want.Batch == (BatchOptions{}) {
+			tt.want.Batch.Jobs = defaultJobs
+		}
 		got, err := parseArgs(t, NewCmdSeal, tt.argv...)
 		if err != nil {
 			t.Errorf("%q: %v", tt.argv, err)
@@ -84,7 +89,12 @@ func TestOpenOptions(t *testing.T) {
 		{[]string{"--legacy-openssl", "--pass", "pass:x", "--iter", "1000", "--md", "md5", "old.enc"},
 			OpenOptions{LegacyOpenSSL: true, Legacy: LegacyOptions{Pass: "pass:x", Iter: 1000, MD: "md5"},
 				Input: "old.enc", Inputs: []string{"old.enc"}, Length: -1}},
+		{[]string{"--jobs", "32", "-o", "d", "a.sealed"},
+			OpenOptions{Output: "d", Input: "a.sealed", Inputs: []string{"a.sealed"}, Length: -1, Batch: BatchOptions{Jobs: 32}}},
 	} {
+		if tt.want.Batch == (BatchOptions{}) {
+			tt.want.Batch.Jobs = defaultJobs
+		}
 		got, err := parseArgs(t, NewCmdOpen, tt.argv...)
 		if err != nil {
 			t.Errorf("%q: %v", tt.argv, err)
@@ -110,7 +120,8 @@ func TestRewrapOptions(t *testing.T) {
 	}
 	got.IO = nil
 	want := RewrapOptions{Keys: []string{"file:a.key"}, Add: []string{"file:b.key", "awskms:///alias/c"},
-		Remove: []string{"id1"}, InPlace: true, Force: true, Input: "f.sealed"}
+		Remove: []string{"id1"}, InPlace: true, Force: true, Input: "f.sealed", Inputs: []string{"f.sealed"},
+		Batch: BatchOptions{Jobs: defaultJobs}}
 	if !reflect.DeepEqual(*got, want) {
 		t.Errorf("got %+v\nwant %+v", *got, want)
 	}
@@ -118,7 +129,11 @@ func TestRewrapOptions(t *testing.T) {
 	if err != nil || got.Output != "-" || got.Input != "-" {
 		t.Errorf("-o - -: %+v, %v", got, err)
 	}
-	for _, argv := range [][]string{{"--add", "file:b.key"}, {"a.sealed", "b.sealed"}} {
+	got, err = parseArgs(t, NewCmdRewrap, "--add", "file:b.key", "--in-place", "--dry-run", "--json", "-j", "4", "a.sealed", "tree")
+	if err != nil || !got.DryRun || !got.JSON || got.Batch.Jobs != 4 || !reflect.DeepEqual(got.Inputs, []string{"a.sealed", "tree"}) {
+		t.Errorf("bulk: %+v, %v", got, err)
+	}
+	for _, argv := range [][]string{{"--add", "file:b.key"}} {
 		if got, err := parseArgs(t, NewCmdRewrap, argv...); ExitCode(err) != ExitUsage || got != nil {
 			t.Errorf("%q: %v, want a usage error before runF", argv, err)
 		}

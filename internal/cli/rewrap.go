@@ -25,13 +25,20 @@ type RewrapOptions struct {
 	InPlace bool
 	Force   bool
 	Input   string
+
+	// Bulk rotation (rewrapmany.go): several files and directories, in
+	// place.
+	Inputs []string
+	DryRun bool
+	JSON   bool
+	Batch  BatchOptions
 }
 
 // NewCmdRewrap builds envseal rewrap. runF replaces the run function in tests.
 func NewCmdRewrap(ios *IOStreams, runF func(context.Context, *RewrapOptions) error) *cobra.Command {
 	opts := &RewrapOptions{IO: ios}
 	cmd := &cobra.Command{
-		Use:   "rewrap [--key URI]... [--add URI]... [--remove KEY-ID]... (-o OUT | --in-place) IN",
+		Use:   "rewrap [--key URI]... [--add URI]... [--remove KEY-ID]... (-o OUT | --in-place) IN | --in-place [--dry-run] [--json] PATH...",
 		Short: "Change who can open a file without re-encrypting it",
 		Long: `Unwrap IN's data key with one of the --key keys, then write the file again with
 the recipients changed: --add wraps the same data key for a new key, --remove
@@ -42,7 +49,20 @@ stanza to another KMS key, the new stanza is made with KMS ReEncrypt, so
 the data key is not sent back to KMS (if ReEncrypt is denied, Encrypt).
 
 --in-place replaces IN atomically (temp file, fsync, rename): a failure or
-crash leaves the original as it was. Armored input stays armored.`,
+crash leaves the original as it was. Armored input stays armored.
+
+Bulk rotation: with --in-place, several PATHs, or a directory, rewrap every
+file named and every *.sealed file under each directory, --jobs files at
+a time, each replaced atomically, one line per file on standard error
+(--json: one JSON record per file on standard output). Symbolic links
+inside a directory are not followed: a link is skipped with a note. A file
+already at the target, that is, with a stanza for every --add key and none
+with a --remove key id, is skipped without a KMS call, so a rerun after an
+interrupted run finishes the job; a file that has some --add keys gets only
+the missing ones. --dry-run writes nothing and says what would change
+(it still unwraps each file's data key, to check that the run would
+succeed). The exit status is 0 only if every file was rewrapped or
+skipped.`,
 		Example: `  # rotate from one KMS key to another: --remove takes the key id inspect shows
   envseal rewrap --key awskms:///alias/Demo --add awskms:///alias/app-2027 \
       --remove arn:aws:kms:us-east-1:111122223333:key/0b2ba0b4-6f7c-4a3e-9d1f-3c5e2a7d8f10 --in-place db.sql.sealed
@@ -50,11 +70,16 @@ crash leaves the original as it was. Armored input stays armored.`,
   # add a break-glass key, keeping the others
   envseal rewrap --key file:team.key --add file:breakglass.key --in-place secrets.env.sealed
 
+  # rotate a whole tree: look first, then run; a rerun skips what is done
+  envseal rewrap -k file:team.key --add file:breakglass.key --in-place --dry-run sealed/
+  envseal rewrap -k file:team.key --add file:breakglass.key --in-place --json sealed/ > rotation.jsonl
+
   # in a pipeline: IN and OUT can be - (standard input and output)
   envseal rewrap --key file:team.key --add file:breakglass.key -o - - < secrets.env.sealed > secrets.env.sealed.new`,
-		Args: exactArgs(1),
+		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input = args[0]
+			opts.Inputs = args
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -68,12 +93,18 @@ crash leaves the original as it was. Armored input stays armored.`,
 	f.StringVarP(&opts.Output, "output", "o", "", "write to `FILE` (- for standard output)")
 	f.BoolVar(&opts.InPlace, "in-place", false, "replace IN atomically")
 	f.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "with --in-place, change nothing: say what would change")
+	f.BoolVar(&opts.JSON, "json", false, "with --in-place, print one JSON record per file")
+	addBatchFlags(cmd, &opts.Batch)
 	return cmd
 }
 
 func rewrapRun(ctx context.Context, opts *RewrapOptions) error {
 	if err := checkRewrapFlags(opts); err != nil {
 		return err
+	}
+	if opts.bulk() {
+		return rewrapMany(ctx, opts)
 	}
 	uris := keyURIs(opts.Keys)
 	if len(uris) == 0 {
@@ -110,6 +141,8 @@ func checkRewrapFlags(opts *RewrapOptions) error {
 	switch {
 	case len(opts.Add) == 0 && len(opts.Remove) == 0:
 		return usageErrorf("pass --add URI and/or --remove KEY-ID", "rewrap has nothing to change")
+	case opts.bulk():
+		return checkBulkFlags(opts)
 	case opts.InPlace && opts.Output != "":
 		return usageErrorf("use one of them", "--in-place and -o cannot be combined")
 	case !opts.InPlace && opts.Output == "":
@@ -154,8 +187,9 @@ func rewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, ids []
 
 // rewriteFile writes a new header from edit, then the original payload
 // bytes, through an atomic output file, or to standard output for "-".
-// edit gets the payload's first bytes (salt and key commitment) to check.
-// Armor is kept as it was.
+// edit gets the payload's first bytes (salt and key commitment) to check;
+// when it returns no header and no error, nothing is written. Armor is
+// kept as it was.
 func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, force bool,
 	edit func(h *envelope.Header, prefix []byte) (*envelope.Header, error)) error {
 	in, err := openInput(ios, inPath)
@@ -178,8 +212,8 @@ func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, fo
 		return err
 	}
 	nh, err := edit(h, prefix)
-	if err != nil {
-		return err
+	if err != nil || nh == nil {
+		return err // nil, nil: leave the file as it is
 	}
 	hdr, err := nh.Marshal()
 	if err != nil {

@@ -25,6 +25,7 @@ type SealOptions struct {
 	// of the signer's certificate and intermediates to embed (sealsign.go).
 	SignWith   string
 	SignerCert string
+	Batch      BatchOptions
 }
 
 // NewCmdSeal builds envseal seal. runF replaces the run function in tests.
@@ -74,6 +75,7 @@ gets its own data key (one KMS GenerateDataKey per file).`,
 	cmd.Flags().BoolVarP(&opts.Armor, "armor", "a", false, "write PEM-style text (open detects it)")
 	cmd.Flags().StringVar(&opts.SignWith, "sign-with", "", "sign the file with the key `URI` (file: PKCS#8, awskms SIGN_VERIFY, pkcs11 private key)")
 	cmd.Flags().StringVar(&opts.SignerCert, "signer-cert", "", "embed the signer's certificate and intermediates from PEM `FILE` (needs --sign-with)")
+	addBatchFlags(cmd, &opts.Batch)
 	return cmd
 }
 
@@ -90,6 +92,9 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := opts.Batch.check(); err != nil {
+		return err
+	}
 	if (opts.Output == "" || opts.Output == "-") && opts.IO.StdoutTTY && !opts.Armor {
 		return usageErrorf("pass -o FILE, redirect the output, or use --armor for text", "refusing to write binary data to a terminal")
 	}
@@ -104,29 +109,35 @@ func sealRun(ctx context.Context, opts *SealOptions) error {
 		return sealBatch(ctx, opts, ws, encCtx)
 	}
 	return transform(ctx, opts.IO, transformOptions{Verb: "sealing", Input: opts.Input, Output: opts.Output, Force: opts.Force, Mode: 0o644},
-		sealer(ctx, ws, encCtx, opts.Armor))
+		sealer(ctx, ws, encCtx, opts.Armor, nil))
 }
 
 // sealer is the step single and batch seal share: plaintext in, an
-// envelope (armored if asked) out.
-func sealer(ctx context.Context, ws []keyprovider.Wrapper, encCtx map[string]string, armored bool) func(io.Reader, io.Writer) error {
+// envelope (armored if asked) out. slots, when not nil, bounds the
+// payloads being encrypted at once (batch.go).
+func sealer(ctx context.Context, ws []keyprovider.Wrapper, encCtx map[string]string, armored bool, slots payloadSlots) func(io.Reader, io.Writer) error {
 	return func(in io.Reader, out io.Writer) error {
 		if !armored {
-			return sealTo(ctx, out, in, ws, encCtx)
+			return sealTo(ctx, out, in, ws, encCtx, slots)
 		}
 		aw := armor.NewWriter(out)
-		if err := sealTo(ctx, aw, in, ws, encCtx); err != nil {
+		if err := sealTo(ctx, aw, in, ws, encCtx, slots); err != nil {
 			return err
 		}
 		return aw.Close()
 	}
 }
 
-func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.Wrapper, encCtx map[string]string) error {
+func sealTo(ctx context.Context, out io.Writer, in io.Reader, ws []keyprovider.Wrapper, encCtx map[string]string, slots payloadSlots) error {
 	w, err := envelope.EncryptWith(ctx, out, ws, encCtx, sealOptions(ctx))
 	if err != nil {
 		return err
 	}
+	release, err := slots.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if _, err := io.Copy(w, in); err != nil {
 		return err
 	}

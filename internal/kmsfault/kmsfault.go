@@ -8,6 +8,12 @@
 //	defer p.Close()
 //	p.Set(kmsfault.Throttle, 2, 0) // the next 2 requests are throttled
 //	os.Setenv("AWS_ENDPOINT_URL_KMS", p.URL)
+//
+// It also stands in for AWS's regional endpoints: the SDK sends every
+// region to the one endpoint AWS_ENDPOINT_URL_KMS names, and Route sends
+// the requests signed for a region to that region's server, so a test can
+// run one local-kms per region, stop one, and watch a client fall back,
+// with no endpoint mapping in the code under test.
 package kmsfault
 
 import (
@@ -67,15 +73,16 @@ type Proxy struct {
 	// URL is http://127.0.0.1:PORT: the proxy listens on loopback only.
 	URL string
 
-	srv   *httptest.Server
-	next  http.Handler
-	done  chan struct{} // closed by Close: releases held requests
-	mu    sync.Mutex
-	fault Fault
-	op    string // fault only requests for this operation; "" means all
-	left  int    // requests still to fault; negative means all
-	delay time.Duration
-	calls map[string]int
+	srv    *httptest.Server
+	next   http.Handler
+	routes map[string]http.Handler // by the region a request is signed for
+	done   chan struct{}           // closed by Close: releases held requests
+	mu     sync.Mutex
+	fault  Fault
+	op     string // fault only requests for this operation; "" means all
+	left   int    // requests still to fault; negative means all
+	delay  time.Duration
+	calls  map[string]int // by op, and by "REGION/op"
 }
 
 // Start starts a proxy in front of target, a plain-http loopback URL.
@@ -85,10 +92,33 @@ func Start(target string) (*Proxy, error) {
 		return nil, err
 	}
 	p := &Proxy{fault: Pass, calls: map[string]int{}, done: make(chan struct{}),
-		next: httputil.NewSingleHostReverseProxy(u)}
+		next: reverseProxy(u), routes: map[string]http.Handler{}}
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve)) // binds 127.0.0.1:0
 	p.URL = p.srv.URL
 	return p, nil
+}
+
+// reverseProxy forwards to u; when u does not answer (its server was
+// stopped), the client's connection is closed without a response, as an
+// unreachable endpoint would leave it, instead of a 502 from the proxy
+// that no real KMS would send.
+func reverseProxy(u *url.URL) http.Handler {
+	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, _ error) { drop(w) }
+	return rp
+}
+
+// Route sends the requests signed for region (SigV4's credential scope)
+// to target, a plain-http loopback URL, instead of the proxy's target.
+func (p *Proxy) Route(region, target string) error {
+	u, err := loopbackURL(target)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.routes[region] = reverseProxy(u)
+	return nil
 }
 
 // loopbackURL refuses targets off this machine: the proxy sees signed
@@ -126,6 +156,13 @@ func (p *Proxy) Calls(op string) int {
 	return p.calls[op]
 }
 
+// CallsIn is Calls for the requests signed for region.
+func (p *Proxy) CallsIn(region, op string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.calls[region+"/"+op]
+}
+
 // Close stops the proxy and breaks the connections it holds.
 func (p *Proxy) Close() {
 	close(p.done)
@@ -133,23 +170,29 @@ func (p *Proxy) Close() {
 	p.srv.Close()
 }
 
-// take counts a request for op and returns what to do with it.
-func (p *Proxy) take(op string) (Fault, time.Duration) {
+// take counts a request for op signed for region and returns what to do
+// with it, and where to send it.
+func (p *Proxy) take(op, region string) (Fault, time.Duration, http.Handler) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.calls[op]++
+	p.calls[region+"/"+op]++
+	next := p.next
+	if h, ok := p.routes[region]; ok {
+		next = h
+	}
 	if p.left == 0 || (p.op != "" && p.op != op) {
-		return Pass, 0
+		return Pass, 0, next
 	}
 	if p.left > 0 {
 		p.left--
 	}
-	return p.fault, p.delay
+	return p.fault, p.delay, next
 }
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	_, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
-	f, delay := p.take(op)
+	f, delay, next := p.take(op, signedRegion(r.Header.Get("Authorization")))
 	switch f {
 	case Throttle:
 		apiError(w, http.StatusBadRequest, "ThrottlingException", "Rate exceeded")
@@ -162,16 +205,31 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	case Drop:
 		drop(w)
 	case Slow:
-		p.hold(w, r, delay)
+		p.hold(w, r, delay, next)
 	default:
-		p.next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r)
 	}
+}
+
+// signedRegion extracts REGION from a SigV4 Authorization header,
+// "... Credential=AKID/DATE/REGION/kms/aws4_request, ...", or "".
+func signedRegion(auth string) string {
+	_, cred, ok := strings.Cut(auth, "Credential=")
+	if !ok {
+		return ""
+	}
+	cred, _, _ = strings.Cut(cred, ",")
+	parts := strings.Split(cred, "/")
+	if len(parts) != 5 {
+		return ""
+	}
+	return parts[2]
 }
 
 // hold forwards r after delay, unless the client or the proxy goes away
 // first. The body is read up front: only then does the server notice a
 // client that hung up, and cancel r's context.
-func (p *Proxy) hold(w http.ResponseWriter, r *http.Request, delay time.Duration) {
+func (p *Proxy) hold(w http.ResponseWriter, r *http.Request, delay time.Duration, next http.Handler) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return
@@ -181,7 +239,7 @@ func (p *Proxy) hold(w http.ResponseWriter, r *http.Request, delay time.Duration
 	defer t.Stop()
 	select {
 	case <-t.C:
-		p.next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r)
 	case <-r.Context().Done():
 	case <-p.done:
 	}

@@ -22,6 +22,8 @@ type Server struct {
 	Addr string
 	// Dir holds the seed, the database and nothing else; Stop removes it.
 	Dir string
+	// Region is what the server puts in the ARNs it issues.
+	Region string
 
 	cmd  *exec.Cmd
 	done chan struct{} // closed when the process has exited
@@ -34,7 +36,14 @@ const startTimeout = 20 * time.Second
 
 // Start runs local-kms with PORT=0 (the kernel picks a free port), a fresh
 // data directory and the seed, and waits until it logs the port it bound.
-func Start() (*Server, error) {
+func Start() (*Server, error) { return StartRegion(Region) }
+
+// StartRegion is Start for a server that plays KMS in region: its ARNs
+// name that region. Its seed is the same, so MRKKeyID there is a replica
+// of the key in any other region's server. local-kms itself ignores the
+// region a request is signed for; routing requests by region is the
+// test's job (kmsfault.Proxy.Route).
+func StartRegion(region string) (*Server, error) {
 	bin, err := Binary()
 	if err != nil {
 		return nil, err
@@ -43,7 +52,7 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Dir: dir, done: make(chan struct{}), log: &tail{}}
+	s := &Server{Dir: dir, Region: region, done: make(chan struct{}), log: &tail{}}
 	if err := s.start(bin); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -58,7 +67,7 @@ func (s *Server) start(bin string) error {
 	}
 	s.cmd = exec.Command(bin)
 	s.cmd.Env = append(os.Environ(), "PORT=0", "KMS_DATA_PATH="+filepath.Join(s.Dir, "data"),
-		"KMS_REGION="+Region, "KMS_ACCOUNT_ID="+AccountID, "KMS_SEED_PATH="+seed)
+		"KMS_REGION="+s.Region, "KMS_ACCOUNT_ID="+AccountID, "KMS_SEED_PATH="+seed)
 	s.cmd.SysProcAttr = sysProcAttr()
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {

@@ -28,6 +28,11 @@ const (
 	DemoAlias = "alias/Demo"
 	DemoKeyID = "0b2ba0b4-6f7c-4a3e-9d1f-3c5e2a7d8f10"
 
+	// MRKAlias names the seeded multi-Region key MRKKeyID, in every
+	// region a server is started for (see StartRegion).
+	MRKAlias = "alias/DemoMRK"
+	MRKKeyID = "mrk-5e7a1c2b3d4f40a8b9c0d1e2f3a4b5c6"
+
 	// AccessKeyID and SecretAccessKey are the fake static credentials the
 	// environment gets; local-kms does not check signatures.
 	AccessKeyID     = "AKIAENVSEALLOCALKMS0"
@@ -37,10 +42,16 @@ const (
 // SeedFile is where Seed lives, relative to the module root.
 const SeedFile = "internal/testkms/seed.yaml"
 
-// Seed is the local-kms seed file: DemoKeyID behind DemoAlias.
+// Seed is the local-kms seed file: DemoKeyID behind DemoAlias, MRKKeyID
+// behind MRKAlias.
 //
 //go:embed seed.yaml
 var Seed []byte
 
 // DemoKeyARN is the ARN of the seeded demo key.
 const DemoKeyARN = "arn:aws:kms:" + Region + ":" + AccountID + ":key/" + DemoKeyID
+
+// MRKARN returns the ARN of the seeded multi-Region key's replica in region.
+func MRKARN(region string) string {
+	return "arn:aws:kms:" + region + ":" + AccountID + ":key/" + MRKKeyID
+}

@@ -2,12 +2,17 @@ package testkms_test
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"github.com/envseal/envseal/internal/testci"
 	"github.com/envseal/envseal/internal/testkms"
 )
 
@@ -116,5 +121,32 @@ func TestEnviron(t *testing.T) {
 		if strings.Contains(got, bad) {
 			t.Errorf("Environ keeps %s:\n%s", bad, got)
 		}
+	}
+}
+
+// A server started for another region issues ARNs in that region and
+// holds the seeded multi-Region key there: a replica of the shared one.
+func TestStartRegion(t *testing.T) {
+	if !bytes.Contains(testkms.Seed, []byte(testkms.MRKKeyID)) || !bytes.Contains(testkms.Seed, []byte(testkms.MRKAlias)) {
+		t.Fatal("seed.yaml does not hold the multi-Region key and its alias")
+	}
+	s, err := testkms.StartRegion("us-west-2")
+	if err != nil {
+		testci.Require(t, "local-kms", "go install "+testkms.Module+"@"+testkms.Version, err)
+	}
+	defer s.Stop()
+	c := kms.New(kms.Options{
+		Region:       "us-west-2",
+		BaseEndpoint: aws.String(s.Endpoint()),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: testkms.AccessKeyID, SecretAccessKey: testkms.SecretAccessKey}, nil
+		}),
+	})
+	out, err := c.DescribeKey(t.Context(), &kms.DescribeKeyInput{KeyId: aws.String(testkms.MRKAlias)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := aws.ToString(out.KeyMetadata.Arn), testkms.MRKARN("us-west-2"); got != want {
+		t.Errorf("alias names %s, want %s", got, want)
 	}
 }

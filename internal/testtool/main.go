@@ -16,12 +16,20 @@
 //	    the path of libsofthsm2.so ($SOFTHSM2_MODULE overrides)
 //	go run ./internal/testtool softhsm-conf TOKENDIR
 //	    a softhsm2.conf keeping tokens in TOKENDIR
+//	go run ./internal/testtool kmsfault-slow TARGET DELAY
+//	    a kmsfault proxy in front of TARGET (http://127.0.0.1:PORT) that
+//	    holds every request for DELAY (0s: passes them at once); prints
+//	    its URL and serves until killed (scripts/bench-batch.sh)
 package main
 
 import (
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
+	"github.com/envseal/envseal/internal/kmsfault"
 	"github.com/envseal/envseal/internal/testhsm"
 	"github.com/envseal/envseal/internal/testkms"
 )
@@ -38,7 +46,7 @@ func run(args []string) error {
 		return usage()
 	}
 	n := map[string]int{"localkms-vars": 0, "localkms-install": 0, "localkms-env": 3,
-		"softhsm-module": 0, "softhsm-conf": 1}
+		"softhsm-module": 0, "softhsm-conf": 1, "kmsfault-slow": 2}
 	want, ok := n[args[0]]
 	if !ok || len(args)-1 != want {
 		return usage()
@@ -62,10 +70,34 @@ func run(args []string) error {
 		fmt.Println(m)
 	case "softhsm-conf":
 		fmt.Print(testhsm.Config(args[1]))
+	case "kmsfault-slow":
+		return slowProxy(args[1], args[2])
 	}
 	return nil
 }
 
+// slowProxy serves a kmsfault proxy that delays every request, until a
+// signal.
+func slowProxy(target, delay string) error {
+	d, err := time.ParseDuration(delay)
+	if err != nil {
+		return err
+	}
+	p, err := kmsfault.Start(target)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if d > 0 {
+		p.Set(kmsfault.Slow, -1, d)
+	}
+	fmt.Println(p.URL)
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	<-sig
+	return nil
+}
+
 func usage() error {
-	return fmt.Errorf("usage: testtool localkms-vars | localkms-install | localkms-env DIR PID PORT | softhsm-module | softhsm-conf TOKENDIR")
+	return fmt.Errorf("usage: testtool localkms-vars | localkms-install | localkms-env DIR PID PORT | softhsm-module | softhsm-conf TOKENDIR | kmsfault-slow TARGET DELAY")
 }

@@ -37,9 +37,15 @@ func (e *UnsupportedVersionError) Error() string {
 // NoMatchError means none of the given keys can open any stanza.
 type NoMatchError struct {
 	Stanzas []*keyprovider.Stanza
+	// Limited, when set, says which keys that must try stanzas to know
+	// their own (keyprovider.LimitedUnwrapper) reached their limit first.
+	Limited string
 }
 
 func (e *NoMatchError) Error() string {
+	if e.Limited != "" {
+		return "none of the given keys can open this file (" + e.Limited + ")"
+	}
 	return "none of the given keys can open this file"
 }
 

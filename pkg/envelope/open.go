@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -40,10 +41,11 @@ func (h *Header) DataKey(ctx context.Context, ids []keyprovider.Unwrapper) ([]by
 // Each identity fails at most once per stanza type and key id: after that,
 // stanzas with the same type and key id are skipped for it. Otherwise a
 // hostile file with 64 stanzas naming the user's KMS key costs 64 Decrypt
-// calls. This cannot lock out a file that authenticates: the header MAC
-// covers every stanza, so if an identity's stanza fails and a later one
-// with the same key id would succeed, the first was altered and the MAC
-// fails anyway.
+// calls. It would lock out a file with two stanzas of one type and key id
+// wrapped to different keys, which public recipients can make (a pub:
+// export naming a real key id over another key): so writers refuse to make
+// one (see checkDistinct), and only a file written by other software, or
+// altered by a writer who held the data key, can hold such a pair.
 //
 // An identity that must try stanzas to know whether they are its own
 // (keyprovider.LimitedUnwrapper) is given at most UnwrapLimit of the
@@ -52,6 +54,7 @@ func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 	var firstErr error
 	failed := map[unwrapAttempt]bool{}
 	tries := make([]int, len(ids))
+	candidates := make([]int, len(ids))
 	for _, s := range h.Stanzas {
 		for i, id := range ids {
 			a := unwrapAttempt{i, s.Type, s.KeyID}
@@ -59,6 +62,7 @@ func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 				continue
 			}
 			if l, ok := id.(keyprovider.LimitedUnwrapper); ok && l.Candidate(s) {
+				candidates[i]++
 				if tries[i] >= l.UnwrapLimit() {
 					continue
 				}
@@ -86,10 +90,36 @@ func (h *Header) UnwrapDataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 			return dk, s, nil
 		}
 	}
+	note := limitNote(ids, tries, candidates)
 	if firstErr != nil {
+		if note != "" {
+			firstErr = fmt.Errorf("%w; %s", firstErr, note)
+		}
 		return nil, nil, firstErr
 	}
-	return nil, nil, &NoMatchError{Stanzas: h.Stanzas}
+	return nil, nil, &NoMatchError{Stanzas: h.Stanzas, Limited: note}
+}
+
+// limitNote says which limited identities were not given every stanza
+// they might have opened, so that a file with more stanzas than the limit
+// for one plugin does not fail as if it were not the user's at all.
+func limitNote(ids []keyprovider.Unwrapper, tries, candidates []int) string {
+	var notes []string
+	for i, id := range ids {
+		if candidates[i] <= tries[i] {
+			continue
+		}
+		name := "a key"
+		if k, ok := id.(keyprovider.Key); ok {
+			name = k.URI()
+		}
+		n := fmt.Sprintf("%s tried %d of the %d stanzas it cannot tell from its own", name, tries[i], candidates[i])
+		if a, ok := id.(interface{ LimitAdvice() string }); ok {
+			n += ": " + a.LimitAdvice()
+		}
+		notes = append(notes, n)
+	}
+	return strings.Join(notes, "; ")
 }
 
 // unwrapAttempt is an identity (by index) and the stanza type and key id

@@ -38,6 +38,9 @@ func Rewrap(h *Header, dataKey []byte, stanzas []*keyprovider.Stanza, prefix []b
 	if err := stream.CheckPrefix(dataKey, prefix, fixed); err != nil {
 		return nil, err
 	}
+	if err := checkStanzas(stanzas); err != nil {
+		return nil, err
+	}
 	n := &Header{Context: maps.Clone(h.Context), Stanzas: stanzas}
 	mac, err := n.computeMAC(dataKey)
 	if err != nil {

@@ -96,6 +96,10 @@ func newHeader(ctx context.Context, recipients []keyprovider.Wrapper, encCtx map
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := checkStanzas(h.Stanzas); err != nil {
+		clear(dataKey)
+		return nil, nil, err
+	}
 	if h.MAC, err = h.computeMAC(dataKey); err != nil {
 		clear(dataKey)
 		return nil, nil, err

@@ -17,6 +17,8 @@ import (
 // RewrapOptions say how Rewrap changes a file's recipients.
 type RewrapOptions struct {
 	// Add are new recipients: each gets a stanza for the file's data key.
+	// A recipient whose stanza has the type and key id of one the file
+	// already holds replaces it (see RewrapHeader).
 	Add []keyprovider.Wrapper
 	// Remove are key ids (as Inspect reports them) whose stanzas are dropped.
 	Remove []string
@@ -90,12 +92,29 @@ func RewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, identi
 		if err != nil {
 			return nil, fmt.Errorf("failed to wrap data key: %w", err)
 		}
-		kept = append(kept, s)
+		kept = replaceOrAppend(kept, s)
 	}
 	if len(kept) == 0 {
 		return nil, ErrNoRecipients
 	}
 	return envelope.Rewrap(h, dk, kept, prefix)
+}
+
+// replaceOrAppend adds s to stanzas, in place of the stanza with its type
+// and key id if there is one. A header may not hold two (readers try a key
+// once per type and key id, so the second would never be tried), and
+// adding a recipient the file already has then means what it says: the
+// file is sealed to it afresh, which also mends a stanza once made from a
+// stale export of that key. Adding again is thus a no-op in effect, as a
+// rotation rerun over a tree of files expects.
+func replaceOrAppend(stanzas []*keyprovider.Stanza, s *keyprovider.Stanza) []*keyprovider.Stanza {
+	for i, old := range stanzas {
+		if old.Type == s.Type && old.KeyID == s.KeyID {
+			stanzas[i] = s
+			return stanzas
+		}
+	}
+	return append(stanzas, s)
 }
 
 // readPrefix reads the payload's salt and key commitment. A payload too

@@ -37,7 +37,9 @@ func TestPublicFileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"# a recipient line\ntoy1abc\n", "# two\n# lines\n", "-----BEGIN ENVSEAL PUBLIC KEY-----\nAlgorithm: RSAES_OAEP_SHA_256\nBackend: awskms\n"} {
+	fp := keyprovider.Fingerprint(in[1].DER)
+	for _, want := range []string{"# a recipient line\ntoy1abc\n", "# two\n# lines\n# fingerprint " + fp + "\n",
+		"-----BEGIN ENVSEAL PUBLIC KEY-----\nAlgorithm: RSAES_OAEP_SHA_256\nBackend: awskms\nFingerprint: " + fp + "\n"} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("file does not contain %q:\n%s", want, data)
 		}
@@ -54,7 +56,8 @@ func TestPublicFileRoundTrip(t *testing.T) {
 }
 
 func TestParsePublicErrors(t *testing.T) {
-	block := "-----BEGIN ENVSEAL PUBLIC KEY-----\nBackend: awskms\n\nMAMCAQA=\n-----END ENVSEAL PUBLIC KEY-----\n"
+	fp := keyprovider.Fingerprint([]byte{0x30, 0x03, 0x02, 0x01, 0x00})
+	block := "-----BEGIN ENVSEAL PUBLIC KEY-----\nBackend: awskms\nFingerprint: " + fp + "\n\nMAMCAQA=\n-----END ENVSEAL PUBLIC KEY-----\n"
 	tests := []struct{ name, file, want string }{
 		{"empty", "", "no public keys"},
 		{"comments only", "# nothing\n\n", "no public keys"},
@@ -62,6 +65,11 @@ func TestParsePublicErrors(t *testing.T) {
 		{"no END", "toy1a\n" + strings.SplitAfter(block, "\n\n")[0], "line 2: public key block has no END"},
 		{"no Backend", strings.Replace(block, "Backend: awskms\n", "Key-Id: x\n", 1), "has no Backend header"},
 		{"bad base64", strings.Replace(block, "MAMCAQA=", "!!!!", 1), "malformed"},
+		{"no Fingerprint", strings.Replace(block, "Fingerprint: "+fp+"\n", "", 1), "has no Fingerprint header (re-export"},
+		// Editing only the base64 (another key) fails the fingerprint.
+		{"key edited", strings.Replace(block, "MAMCAQA=", "MAMCAQE=", 1), "the key's fingerprint is SHA256:"},
+		{"header twice", strings.Replace(block, "Backend: awskms\n", "Backend: awskms\nKey-Id: a\nKey-Id: b\n", 1), `header "Key-Id" more than once`},
+		{"Backend twice", strings.Replace(block, "Backend: awskms\n", "Backend: awskms\nBackend: pkcs11\n", 1), `header "Backend" more than once`},
 		{"other PEM type", strings.ReplaceAll(block, "ENVSEAL PUBLIC KEY", "PUBLIC KEY"), "line 1: not a recipient"},
 	}
 	for _, tt := range tests {
@@ -79,10 +87,22 @@ func TestMarshalPublicRefusesAttrsThatBreakTheFile(t *testing.T) {
 		{"Key-Id": "a\nBackend: file"},
 		{"Bad:Name": "x"},
 		{"Backend": "file"},
+		{"Fingerprint": "SHA256:x"},
 	} {
 		if _, err := keyprovider.MarshalPublic(&keyprovider.PublicKey{Scheme: "awskms", Attrs: attrs}); err == nil {
 			t.Errorf("MarshalPublic accepted attrs %q", attrs)
 		}
+	}
+}
+
+func TestCheckAttrs(t *testing.T) {
+	pk := &keyprovider.PublicKey{Scheme: "awskms", Attrs: map[string]string{"Key-Id": "a", "Algorithm": "b", "Region": "x"}}
+	if err := pk.CheckAttrs("Key-Id", "Algorithm"); !errors.Is(err, keyprovider.ErrPublicFile) || !strings.Contains(err.Error(), `unknown attribute "Region"`) {
+		t.Errorf("CheckAttrs: %v", err)
+	}
+	delete(pk.Attrs, "Region")
+	if err := pk.CheckAttrs("Key-Id", "Algorithm"); err != nil {
+		t.Errorf("CheckAttrs: %v", err)
 	}
 }
 

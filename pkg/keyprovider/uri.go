@@ -11,8 +11,13 @@ import (
 // something else later.
 //
 // Its errors never quote the whole URI: a mistyped pkcs11 URI
-// ("Pkcs11:...?pin-value=1234") carries a PIN in its query.
+// ("Pkcs11:...?pin-value=1234") carries a PIN in its query, and a value
+// that is a secret key itself (an age identity) is refused with
+// ErrKeyMaterial without being quoted.
 func Scheme(uri string) (scheme, rest string, err error) {
+	if err := CheckNotSecret(uri); err != nil {
+		return "", "", err
+	}
 	i := strings.IndexByte(uri, ':')
 	if i <= 0 {
 		return "", "", fmt.Errorf("key %q has no scheme: %w", withoutQuery(uri), ErrBadURI)
@@ -27,15 +32,16 @@ func Scheme(uri string) (scheme, rest string, err error) {
 	return scheme, uri[i+1:], nil
 }
 
-// Printable returns uri cut at its query, where a pin-value would be, so
-// that a message can name the key the user typed without its secrets.
+// Printable returns uri cut at its query, where a pin-value would be, and
+// redacted if it is a secret key itself (see Redact), so that a message can
+// name the key the user typed without its secrets.
 func Printable(uri string) string { return withoutQuery(uri) }
 
 // withoutQuery cuts s at the first '?', where a query (and a pin-value)
-// would start, so that it can be printed.
+// would start, and redacts what is left, so that it can be printed.
 func withoutQuery(s string) string {
 	if before, _, ok := strings.Cut(s, "?"); ok {
-		return before + "?..."
+		return Redact(before) + "?..."
 	}
-	return s
+	return Redact(s)
 }

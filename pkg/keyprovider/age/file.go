@@ -47,8 +47,12 @@ func openFile(uri, scheme, path string, opts *keyprovider.Options) (keyprovider.
 		return openSSHPrivate(uri, path, data, opts)
 	}
 	var ids, rcs []keyprovider.Key
+	named := "" // the recipient a "# Recipient: age1..." comment names
 	for i, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(line)
+		if r, ok := recipientComment(line); ok {
+			named = r
+		}
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -56,6 +60,10 @@ func openFile(uri, scheme, path string, opts *keyprovider.Options) (keyprovider.
 		switch {
 		case strings.HasPrefix(line, "AGE-"):
 			k, err = parseIdentity(uri, line, opts)
+			if p, ok := k.(*pluginIdentityKey); ok && err == nil {
+				p.learn(named)
+			}
+			named = ""
 			ids = append(ids, k)
 		default:
 			var rc *Recipient
@@ -87,6 +95,11 @@ func openFile(uri, scheme, path string, opts *keyprovider.Options) (keyprovider.
 }
 
 func readFile(path string) ([]byte, error) {
+	// The "path" may be the identity itself (age:AGE-SECRET-KEY-1...),
+	// which an os.PathError would print.
+	if err := keyprovider.CheckNotSecret(path); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, tag(fmt.Errorf("failed to open key file: %w", err), ErrNoFile)
@@ -100,6 +113,23 @@ func readFile(path string) ([]byte, error) {
 		return nil, tag(fmt.Errorf("%s is larger than %d bytes", path, maxFileSize), ErrKeyFile)
 	}
 	return data, nil
+}
+
+// recipientComment returns the recipient a comment line such as
+// "#       Recipient: age1yubikey1..." names: age-plugin-yubikey and
+// other plugins write one above each identity, and it is the only way a
+// plugin identity can know its own stanzas (see pluginIdentityKey).
+func recipientComment(line string) (string, bool) {
+	rest, ok := strings.CutPrefix(line, "#")
+	if !ok {
+		return "", false
+	}
+	name, value, ok := strings.Cut(strings.TrimSpace(rest), ":")
+	value = strings.TrimSpace(value)
+	if !ok || !strings.EqualFold(name, "recipient") || !strings.HasPrefix(value, "age1") || strings.ContainsAny(value, " \t") {
+		return "", false
+	}
+	return value, true
 }
 
 // warnReadable warns about a private key file others can read.
@@ -188,7 +218,7 @@ func sshIdentity(k any) (agelib.Identity, ssh.PublicKey, error) {
 		id, err = agessh.NewRSAIdentity(k)
 		public = k.Public()
 	default:
-		return nil, nil, tag(fmt.Errorf("SSH key type %T cannot be an age identity (ed25519 and RSA can)", k), ErrKeyFile)
+		return nil, nil, tag(fmt.Errorf("SSH key type %s cannot be an age identity: ecdsa and sk- (security key) SSH keys cannot; use an ed25519 or RSA key", sshKeyKind(k)), ErrKeyFile)
 	}
 	if err != nil {
 		return nil, nil, tag(fmt.Errorf("SSH key cannot be an age identity: %s", reason(err)), ErrKeyFile)
@@ -198,6 +228,17 @@ func sshIdentity(k any) (agelib.Identity, ssh.PublicKey, error) {
 		return nil, nil, tag(fmt.Errorf("SSH key cannot be an age identity: %s", reason(err)), ErrKeyFile)
 	}
 	return id, pub, nil
+}
+
+// sshKeyKind names a parsed private key's type for messages: its SSH
+// algorithm when it has one, rather than a Go type.
+func sshKeyKind(k any) string {
+	if s, ok := k.(interface{ Public() crypto.PublicKey }); ok {
+		if pub, err := ssh.NewPublicKey(s.Public()); err == nil {
+			return pub.Type()
+		}
+	}
+	return fmt.Sprintf("%T", k)
 }
 
 // publicLine returns the line of the public key file next to a private

@@ -45,30 +45,63 @@ func (k *identityKey) ExportPublic(context.Context) (*keyprovider.PublicKey, err
 }
 
 // pluginIdentityKey opens stanzas through an age plugin. A plugin identity
-// cannot derive its recipient, so it tries every stanza sealed to a
-// recipient of its plugin, at most pluginAttempts per file.
+// cannot derive its recipient, so unless its identity file names it (a
+// "# Recipient: age1..." comment above it, as age-plugin-yubikey writes)
+// it tries every stanza sealed to a recipient of its plugin, at most
+// pluginAttempts per file. With its recipient known it tries only the
+// stanzas with that key id, as a native identity does.
 type pluginIdentityKey struct {
-	uri string
-	id  *plugin.Identity
+	uri       string
+	id        *plugin.Identity
+	recipient string // "" when unknown
 }
 
 func (k *pluginIdentityKey) URI() string { return k.uri }
 
+// learn takes the recipient an identity file names for the identity, if
+// it is one of the identity's plugin (a comment for another is ignored).
+func (k *pluginIdentityKey) learn(recipient string) {
+	if recipient != "" && pluginOf(recipient) == k.id.Name() {
+		if _, err := ParseRecipient(recipient, nil); err == nil {
+			k.recipient = recipient
+		}
+	}
+}
+
 func (k *pluginIdentityKey) Candidate(s *keyprovider.Stanza) bool {
+	if k.recipient != "" {
+		return s.Type == StanzaType && s.KeyID == k.recipient
+	}
 	return s.Type == StanzaType && pluginOf(s.KeyID) == k.id.Name()
 }
 
 func (k *pluginIdentityKey) UnwrapLimit() int { return pluginAttempts }
 
+// LimitAdvice says how to lift the limit, for the error of a file it hid
+// stanzas from.
+func (k *pluginIdentityKey) LimitAdvice() string {
+	return "put the identity's recipient in a \"# Recipient: age1...\" line above it in " + k.uri + " so that only its own stanzas are tried"
+}
+
 func (k *pluginIdentityKey) Unwrap(_ context.Context, s *keyprovider.Stanza, _ map[string]string) ([]byte, error) {
 	if !k.Candidate(s) {
 		return nil, keyprovider.ErrNotMine
 	}
+	if k.recipient != "" {
+		// The stanza names this identity's recipient: failing is
+		// failing, not "another identity's".
+		return unwrap(s.Body, k.id,
+			fmt.Errorf("the age stanza for %s does not decrypt with %s: %w", short(k.recipient), k.uri, ErrUnwrap), ErrPlugin)
+	}
 	return unwrap(s.Body, k.id, keyprovider.ErrNotMine, ErrPlugin)
 }
 
-// ExportPublic fails: a plugin identity does not know its recipient.
+// ExportPublic returns the recipient the identity file names, and fails
+// without one: a plugin identity cannot derive it.
 func (k *pluginIdentityKey) ExportPublic(context.Context) (*keyprovider.PublicKey, error) {
+	if k.recipient != "" {
+		return &keyprovider.PublicKey{Scheme: "age", Line: k.recipient}, nil
+	}
 	return nil, fmt.Errorf("an age plugin identity cannot name its recipient; age-plugin-%s prints it: %w",
 		k.id.Name(), keyprovider.ErrUnsupported)
 }

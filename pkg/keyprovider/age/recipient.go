@@ -41,11 +41,12 @@ func (rc *Recipient) KeyID() string { return rc.keyID }
 
 // IsRecipient reports whether s has the syntax of a recipient string: age1
 // followed by lowercase bech32 characters (and plugin name characters), or
-// an ssh-ed25519 or ssh-rsa public key line. It does not check more: a
-// string that has the syntax but does not parse is reported as an invalid
-// recipient rather than as a key with no scheme.
+// an SSH public key line. It does not check more: a string that has the
+// syntax but does not parse is reported as an invalid recipient rather
+// than as a key with no scheme, and an SSH key of a type age cannot seal
+// to (ECDSA, security keys) says so rather than that it has no scheme.
 func IsRecipient(s string) bool {
-	if strings.HasPrefix(s, "ssh-ed25519 ") || strings.HasPrefix(s, "ssh-rsa ") {
+	if isSSHLine(s) {
 		return true
 	}
 	if !strings.HasPrefix(s, "age1") || len(s) < 8 {
@@ -59,12 +60,25 @@ func IsRecipient(s string) bool {
 	return true
 }
 
+// sshLinePrefixes start the public key lines of every SSH key type, so that
+// one of a type age does not take is still recognised as an SSH key.
+var sshLinePrefixes = []string{"ssh-", "ecdsa-sha2-", "sk-ssh-", "sk-ecdsa-"}
+
+func isSSHLine(s string) bool {
+	for _, p := range sshLinePrefixes {
+		if strings.HasPrefix(s, p) && strings.Contains(s, " ") {
+			return true
+		}
+	}
+	return false
+}
+
 // ParseRecipient parses a recipient string: an X25519 (age1...), hybrid
 // post-quantum (age1pq1...) or plugin (age1NAME1...) recipient, or an SSH
 // ed25519 or RSA public key line. opts gives plugins their prompts.
 func ParseRecipient(s string, opts *keyprovider.Options) (*Recipient, error) {
 	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "ssh-") {
+	if isSSHLine(s) {
 		pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(s))
 		if err != nil {
 			return nil, tag(fmt.Errorf("invalid SSH public key line: %s", reason(err)), ErrRecipient)
@@ -120,7 +134,7 @@ func sshRecipient(pub ssh.PublicKey, line string) (*Recipient, error) {
 	case ssh.KeyAlgoRSA:
 		r, err = agessh.NewRSARecipient(pub)
 	default:
-		return nil, tag(fmt.Errorf("SSH key type %s cannot be an age recipient (ssh-ed25519 and ssh-rsa can)", pub.Type()), ErrRecipient)
+		return nil, tag(fmt.Errorf("SSH key type %s cannot be an age recipient: ecdsa and sk- (security key) SSH keys cannot; use an ssh-ed25519 or ssh-rsa key", pub.Type()), ErrRecipient)
 	}
 	if err != nil {
 		return nil, tag(fmt.Errorf("SSH key cannot be an age recipient: %s", reason(err)), ErrRecipient)

@@ -9,7 +9,7 @@ import (
 )
 
 // The settings this backend declares: the command line's global --region
-// and --profile flags.
+// and --profile flags (and --kms-fallback-regions, in mrk.go).
 const (
 	SettingRegion  = "region"
 	SettingProfile = "profile"
@@ -36,6 +36,7 @@ func init() {
 		Settings: []keyprovider.Setting{
 			{Name: SettingRegion, Usage: "AWS region for KMS keys (default: the AWS SDK chain, e.g. $AWS_REGION)"},
 			{Name: SettingProfile, Usage: "AWS profile for KMS keys (default: $AWS_PROFILE)"},
+			{Name: SettingFallbackRegions, Usage: "when a multi-Region key's region fails, open with its replica in these `REGIONS` (comma-separated, in order; default: $" + EnvFallbackRegions + ")"},
 		},
 		Complete: keyprovider.Completion{
 			Prefixes: []string{"awskms:///alias/"},

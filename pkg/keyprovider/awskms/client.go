@@ -2,6 +2,7 @@ package awskms
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,6 +27,12 @@ var requestTimeout = 30 * time.Second
 type Client struct {
 	api    *kms.Client
 	region string
+
+	opts     *keyprovider.Options // for warnings
+	fallback []string             // --kms-fallback-regions, in order
+
+	mu       sync.Mutex
+	answered map[string]string // MRK ARN -> the region that last answered for it
 }
 
 // NewClient configures a client from the SDK's default chain, with
@@ -36,6 +43,10 @@ type Client struct {
 func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ...func(*kms.Options)) (*Client, error) {
 	if opts == nil {
 		opts = &keyprovider.Options{}
+	}
+	fallback, err := fallbackRegions(opts)
+	if err != nil {
+		return nil, err
 	}
 	var load []func(*config.LoadOptions) error
 	if p := opts.Setting(SettingProfile); p != "" {
@@ -60,6 +71,13 @@ func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ..
 	case *awshttp.BuildableClient:
 		cfg.HTTPClient = hc.WithTimeout(requestTimeout)
 	}
+	// Adaptive retry unless the AWS configuration chose a mode: on
+	// throttling, the client's rate limiter slows every request of a batch
+	// down (its files share this one client) instead of each request
+	// spending its attempts and failing its file.
+	if cfg.Retryer == nil && cfg.RetryMode == "" {
+		cfg.RetryMode = aws.RetryModeAdaptive
+	}
 	region := pickRegion(cfg.Region, u, opts)
 	fns := []func(*kms.Options){func(o *kms.Options) {
 		o.Region = region
@@ -70,7 +88,8 @@ func NewClient(ctx context.Context, u *URI, opts *keyprovider.Options, optFns ..
 			o.Retryer = permanentErrors{r}
 		}
 	}}
-	return &Client{api: kms.NewFromConfig(cfg, append(fns, optFns...)...), region: region}, nil
+	return &Client{api: kms.NewFromConfig(cfg, append(fns, optFns...)...), region: region,
+		opts: opts, fallback: fallback, answered: map[string]string{}}, nil
 }
 
 // pickRegion applies "a region in the key ARN wins": a key exists in one

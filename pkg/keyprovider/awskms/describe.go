@@ -18,6 +18,11 @@ func (c *Client) DescribeKey(ctx context.Context, keyID string) (string, error) 
 	if err != nil {
 		return "", wrapErr("describe key", keyID, err)
 	}
+	return describedARN(out, keyID)
+}
+
+// describedARN checks DescribeKey's answer and returns the key ARN in it.
+func describedARN(out *kms.DescribeKeyOutput, keyID string) (string, error) {
 	if out.KeyMetadata == nil || out.KeyMetadata.Arn == nil {
 		return "", &Error{Op: "describe key", Key: keyID, Kind: ErrBadResponse}
 	}
@@ -27,4 +32,15 @@ func (c *Client) DescribeKey(ctx context.Context, keyID string) (string, error) 
 			Err: fmt.Errorf("key ARN %q is malformed", clean(arn))}
 	}
 	return arn, nil
+}
+
+// describeIn is DescribeKey sent to region, whatever keyID or the client
+// say: how an alias is resolved in a fallback region.
+func (c *Client) describeIn(ctx context.Context, keyID, region string) (string, error) {
+	out, err := c.api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &keyID},
+		func(o *kms.Options) { o.Region = region })
+	if err != nil {
+		return "", wrapErr("describe key", keyID, err)
+	}
+	return describedARN(out, keyID)
 }

@@ -16,7 +16,9 @@ import (
 // is opened only with keys the user names.
 //
 // Each Decrypt is still pinned to the stanza's key ARN and sent to that
-// key's region, so the stanza, not KMS, decides which key is tried.
+// key's region, so the stanza, not KMS, decides which key is tried; for a
+// multi-Region key, the fallback regions the user set may answer instead,
+// with the key's replica there.
 type Discovery struct {
 	client *Client
 	allow  map[string]bool // empty: any key
@@ -52,8 +54,5 @@ func (d *Discovery) Unwrap(ctx context.Context, s *keyprovider.Stanza, encCtx ma
 		return nil, &Error{Op: "decrypt data key", Kind: ErrInvalidCiphertext,
 			Err: errors.New("stanza key id is not a KMS key ARN")}
 	}
-	if s.Type == RSAStanzaType {
-		return d.client.unwrapRSA(ctx, s)
-	}
-	return d.client.unwrapStanza(ctx, s, encCtx)
+	return d.client.unwrapAs(ctx, s, s.KeyID, encCtx)
 }

@@ -107,3 +107,22 @@ func TestRetriedFaults(t *testing.T) {
 		}
 	}
 }
+
+// A principal allowed kms:GetPublicKey on an RSA key but not
+// kms:GenerateDataKey is denied, not refused for the key's usage: the
+// seal still learns the key is RSA and wraps locally. For a symmetric
+// key the denial is what is reported.
+func TestRSASealAfterAccessDenied(t *testing.T) {
+	_, arn := newRSAKey(t, "RSA_2048")
+	p, demo := faultProxy(t)
+	p.SetFor("GenerateDataKey", kmsfault.Deny, -1, 0)
+	uri := strings.TrimSuffix(demo, testkms.DemoAlias) + arn
+	if _, s, err := openKey(t, uri).GenerateDataKey(context.Background(), nil); err != nil || s.Type != awskms.RSAStanzaType {
+		t.Fatalf("RSA key, GenerateDataKey denied: %v", err)
+	}
+	_, _, err := openKey(t, demo).GenerateDataKey(context.Background(), nil)
+	wantKind(t, err, awskms.ErrAccessDenied)
+	if !strings.Contains(err.Error(), "kms:GenerateDataKey") {
+		t.Errorf("the denial is not the error: %v", err)
+	}
+}

@@ -16,11 +16,15 @@ type Key struct {
 	uri    *URI
 	client *Client
 
-	mu   sync.Mutex
-	arn  string        // the key's ARN once known: from the URI, GenerateDataKey, DescribeKey or GetPublicKey
-	info *keyInfo      // GetPublicKey's answer once fetched (asymmetric keys)
-	kind keyKind       // what sealing found the key to be
-	rsa  *rsaRecipient // the RSA encryption key's public half, once kind is kindRSA
+	mu  sync.Mutex
+	arn string // the key's ARN once known: from the URI, GenerateDataKey, DescribeKey or GetPublicKey
+	// fallbackARN is the alias resolved in a fallback region, when its own
+	// region failed; only opening uses it (see aliasARN).
+	fallbackARN string
+	resolve     sync.Mutex    // held while aliasARN resolves
+	info        *keyInfo      // GetPublicKey's answer once fetched (asymmetric keys)
+	kind        keyKind       // what sealing found the key to be
+	rsa         *rsaRecipient // the RSA encryption key's public half, once kind is kindRSA
 
 	// probe serialises sealing until kind is known, so that concurrent
 	// seals to a new key send one GetPublicKey, not one each.

@@ -89,6 +89,9 @@ func (r *rsaRecipient) export(comment string) *keyprovider.PublicKey {
 	}
 }
 
+// kmsExponent is the public exponent of every RSA key KMS makes.
+const kmsExponent = 65537
+
 // parseRSA parses a DER SubjectPublicKeyInfo that must be an RSA key of
 // one of the sizes KMS makes.
 func parseRSA(der []byte) (*rsa.PublicKey, string, error) {
@@ -99,6 +102,11 @@ func parseRSA(der []byte) (*rsa.PublicKey, string, error) {
 	k, ok := pub.(*rsa.PublicKey)
 	if !ok {
 		return nil, "", errors.New("public key is not an RSA key")
+	}
+	if k.E != kmsExponent {
+		// Every KMS RSA key has it: another is not a KMS key's, and
+		// a small one (1) would make the wrap no encryption at all.
+		return nil, "", fmt.Errorf("RSA public exponent is %d: KMS keys have %d", k.E, kmsExponent)
 	}
 	spec := fmt.Sprintf("RSA_%d", k.N.BitLen())
 	if _, ok := rsaSpecs[spec]; !ok {
@@ -148,8 +156,8 @@ func (k *Key) setKind(kind keyKind, r *rsaRecipient) {
 
 // symmetricOr seals to the key the symmetric way, with call (one
 // GenerateDataKey or Encrypt), unless the key is known to be an RSA key.
-// When KMS refuses call for the key's usage or type, the key may be an
-// RSA encryption key: one GetPublicKey says, and then symmetricOr returns
+// When KMS refuses call for the key's usage or type, or denies it, the
+// key may be an RSA encryption key: one GetPublicKey says, and then symmetricOr returns
 // its public half for a local wrap, and later seals with this Key send no
 // request. A symmetric key thus costs what it always did, and an RSA key
 // one refused call and one GetPublicKey, once per Key.
@@ -170,6 +178,16 @@ func (k *Key) symmetricOr(ctx context.Context, call func() error) (*rsaRecipient
 	if err == nil {
 		k.setKind(kindSymmetric, nil)
 		return nil, nil
+	}
+	if errors.Is(err, ErrAccessDenied) {
+		// AWS may check kms:GenerateDataKey (or kms:Encrypt) before
+		// the key's usage: a principal allowed only kms:GetPublicKey
+		// on an RSA key is denied rather than refused. Ask; if the key
+		// is not one (or the ask fails), the denial is the answer.
+		if r, lerr := k.learnRSA(ctx, err); lerr == nil {
+			return r, nil
+		}
+		return nil, err
 	}
 	if !errors.Is(err, ErrKeyUsage) {
 		return nil, err
@@ -235,12 +253,12 @@ func (k *Key) ExportPublic(ctx context.Context) (*keyprovider.PublicKey, error) 
 
 // unwrapRSA decrypts an RSA stanza in KMS, pinned to its key ARN, with no
 // encryption context (KMS takes none for RSA keys).
-func (c *Client) unwrapRSA(ctx context.Context, s *keyprovider.Stanza) ([]byte, error) {
+func (c *Client) unwrapRSA(ctx context.Context, s *keyprovider.Stanza, key string) ([]byte, error) {
 	if !validRSABody(s.Body) {
 		return nil, &Error{Op: "decrypt data key", Key: s.KeyID, Kind: ErrInvalidCiphertext,
 			Err: fmt.Errorf("RSA ciphertext is %d bytes, want 256, 384 or 512", len(s.Body))}
 	}
-	return dataKeyOf(c.DecryptWith(ctx, s.Body, nil, s.KeyID, RSAAlgorithm))
+	return dataKeyOf(c.DecryptWith(ctx, s.Body, nil, key, RSAAlgorithm))
 }
 
 // validRSABody reports whether b is as long as an RSA_2048, RSA_3072 or
@@ -269,6 +287,9 @@ var (
 // NewPublicRecipient makes a sealing key from a public key file entry of
 // this backend (keyprovider.Backend.Public).
 func NewPublicRecipient(pk *keyprovider.PublicKey) (*PublicRecipient, error) {
+	if err := pk.CheckAttrs(attrKeyID, attrAlgorithm); err != nil {
+		return nil, err
+	}
 	arn, alg := pk.Attrs[attrKeyID], pk.Attrs[attrAlgorithm]
 	if !isKeyARN(arn) {
 		return nil, fmt.Errorf("awskms public key: %s is not a KMS key ARN: %w", attrKeyID, keyprovider.ErrPublicFile)

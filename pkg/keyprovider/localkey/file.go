@@ -81,6 +81,10 @@ func loadKEK(data []byte, path string) (*Key, error) {
 // readKeyFile reads a whole key file of at most maxKeyFileSize bytes,
 // warning when other users can read it. The caller clears the bytes.
 func readKeyFile(path string, opts *keyprovider.Options) ([]byte, error) {
+	// A key pasted in place of the name must not reach an os.PathError.
+	if err := keyprovider.CheckNotSecret(path); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, missingKeyFile{err}

@@ -22,7 +22,7 @@ const (
 //
 // An AES-256 secret key wraps and unwraps data keys; so does an RSA key
 // pair whose public key allows encryption and private key decryption
-// (sealing reads only the public key, see StanzaTypeRSASHA256); an EC or
+// (sealing encrypts with the public key, see StanzaTypeRSASHA256); an EC or
 // RSA private key signs (see Signer). Asking a key for what it cannot do
 // fails with ErrWrongKeyType.
 type Key struct {

@@ -78,7 +78,7 @@ func TestOAEPProbe(t *testing.T) {
 				}
 			}
 		}
-		r, err := tk.encryptionKey(k.uri)
+		r, err := tk.encryptionKey(k.uri, nil)
 		if err != nil {
 			return err
 		}

@@ -27,6 +27,10 @@ var (
 // this backend can be for.
 var roleOpen = role{"opening needs an AES secret key or an RSA private key", p11.CKO_SECRET_KEY, []uint{p11.CKK_AES}, &roleDecrypt}
 
+// roleSeal is roleOpen for sealing: the same objects, so that a seal picks
+// the key that will open the file.
+var roleSeal = role{"sealing needs an AES secret key or an RSA private key", p11.CKO_SECRET_KEY, []uint{p11.CKK_AES}, &roleDecrypt}
+
 func (r role) accepts(o object) bool {
 	return o.class == r.class && slices.Contains(r.types, o.keyType) || r.also != nil && r.also.accepts(o)
 }

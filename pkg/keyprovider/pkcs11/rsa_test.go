@@ -71,8 +71,9 @@ func TestRSARoundTrip(t *testing.T) {
 	}
 }
 
-// Sealing reads only the public key object, which needs no login: no PIN
-// anywhere, and no prompt. Opening needs the PIN.
+// With type=public, sealing reads only the public key object, which needs
+// no login: no PIN anywhere, and no prompt. Without it sealing logs in, to
+// tell the pair from an AES key of the same label. Opening needs the PIN.
 func TestRSASealNeedsNoPIN(t *testing.T) {
 	h := newHSM(t)
 	generate(t, h, "r", pkcs11.RSAOAEP3072)
@@ -82,10 +83,14 @@ func TestRSASealNeedsNoPIN(t *testing.T) {
 	uri := "pkcs11:token=T;object=r?module-path=" + h.Module
 	prompted := false
 	opts := &keyprovider.Options{Prompt: func(string) ([]byte, error) { prompted = true; return nil, errors.New("no") }}
-	k := open(t, uri, opts)
+	if _, err := open(t, uri, opts).Wrap(context.Background(), make([]byte, keyprovider.DataKeySize), nil); err == nil || !prompted {
+		t.Errorf("seal without type=public: %v, prompted %v; want a PIN prompt", err, prompted)
+	}
+	prompted = false
+	k := open(t, "pkcs11:token=T;object=r;type=public?module-path="+h.Module, opts)
 	sealed := sealtest.Seal(t, []byte("no PIN"), testContext, k)
 	if prompted {
-		t.Error("sealing asked for the PIN")
+		t.Error("sealing with type=public asked for the PIN")
 	}
 	if _, err := sealtest.Open(context.Background(), sealed, nil, open(t, uri, nil)); !errors.Is(err, pkcs11.ErrNoPIN) {
 		t.Errorf("open without a PIN: %v, want ErrNoPIN", err)
@@ -261,12 +266,15 @@ func TestRSAWrongUse(t *testing.T) {
 	}
 	b, _ := keyprovider.Lookup("pkcs11")
 	for name, pk := range map[string]*keyprovider.PublicKey{
-		"ec":           {Scheme: "pkcs11", Attrs: good.Attrs, DER: ecDER},
-		"rsa-1024":     {Scheme: "pkcs11", Attrs: good.Attrs, DER: smallDER},
-		"no key":       {Scheme: "pkcs11", Attrs: good.Attrs},
-		"bad alg":      {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": "RSA-PKCS1"}, DER: good.DER},
-		"bad id":       {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": "pkcs11:object=r?module-path=/x.so", "Algorithm": good.Attrs["Algorithm"]}, DER: good.DER},
-		"unknown attr": {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": good.Attrs["Algorithm"], "Label": "x"}, DER: good.DER},
+		"ec":            {Scheme: "pkcs11", Attrs: good.Attrs, DER: ecDER},
+		"rsa-1024":      {Scheme: "pkcs11", Attrs: good.Attrs, DER: smallDER},
+		"no key":        {Scheme: "pkcs11", Attrs: good.Attrs},
+		"bad alg":       {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": "RSA-PKCS1"}, DER: good.DER},
+		"bad id":        {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": "pkcs11:object=r?module-path=/x.so", "Algorithm": good.Attrs["Algorithm"]}, DER: good.DER},
+		"unknown attr":  {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": good.Attrs["Algorithm"], "Label": "x"}, DER: good.DER},
+		"exponent 3":    {Scheme: "pkcs11", Attrs: good.Attrs, DER: withExponent(t, good.DER, 3)},
+		"exponent 1":    {Scheme: "pkcs11", Attrs: good.Attrs, DER: withExponent(t, good.DER, 1)},
+		"exponent even": {Scheme: "pkcs11", Attrs: good.Attrs, DER: withExponent(t, good.DER, 65538)},
 	} {
 		if _, err := b.Public(pk, nil); err == nil {
 			t.Errorf("%s: Public accepted it", name)
@@ -333,3 +341,19 @@ func TestRSAKeysFromOtherTools(t *testing.T) {
 }
 
 func sha1New() hash.Hash { return sha1.New() }
+
+// withExponent returns the RSA public key der with its exponent set to e.
+func withExponent(t *testing.T, der []byte, e int) []byte {
+	t.Helper()
+	pub, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := *pub.(*rsa.PublicKey)
+	r.E = e
+	out, err := x509.MarshalPKIXPublicKey(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -89,9 +89,18 @@ func (r *rsaRecipient) export() (*keyprovider.PublicKey, error) {
 	}, nil
 }
 
+// minRSAExponent is the smallest public exponent envseal seals to, as
+// FIPS 186-5 requires: every tool makes 65537, and a tiny one (1 makes
+// the "encryption" the identity) would otherwise be found only at wrap
+// time, or not at all.
+const minRSAExponent = 65537
+
 func checkRSA(pub *rsa.PublicKey, desc string) error {
 	if n := pub.N.BitLen(); n < minRSABits {
 		return fmt.Errorf("%s is an RSA-%d key, want at least RSA-%d: %w", desc, n, minRSABits, ErrWrongKeyType)
+	}
+	if pub.E < minRSAExponent || pub.E%2 == 0 {
+		return fmt.Errorf("%s has public exponent %d, want an odd one of at least %d (make the key with 65537): %w", desc, pub.E, minRSAExponent, ErrWrongKeyType)
 	}
 	return nil
 }
@@ -117,10 +126,8 @@ func publicKey(pk *keyprovider.PublicKey, _ *keyprovider.Options) (keyprovider.K
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("pkcs11 public key: "+format+": %w", append(args, keyprovider.ErrPublicFile)...)
 	}
-	for name := range pk.Attrs {
-		if name != attrKeyID && name != attrAlgorithm {
-			return nil, bad("unknown attribute %q (known: %s, %s)", name, attrKeyID, attrAlgorithm)
-		}
+	if err := pk.CheckAttrs(attrKeyID, attrAlgorithm); err != nil {
+		return nil, err
 	}
 	keyID := pk.Attrs[attrKeyID]
 	u, err := ParseURI(keyID)

@@ -29,9 +29,10 @@ const StanzaType = "pkcs11-aes-gcm"
 //
 // Body: the OAEP ciphertext, exactly as long as the modulus. Key id: as for
 // StanzaType, the token label and serial and the object label and CKA_ID of
-// the key pair. Sealing needs only the public key, read from the token
-// without logging in or from an export (envseal pubkey); opening decrypts
-// with CKM_RSA_PKCS_OAEP on the token.
+// the key pair's private key. Sealing needs only the public key, read from
+// the token (checked against the private key's modulus after logging in,
+// or as it is with type=public) or from an export (envseal pubkey);
+// opening decrypts with CKM_RSA_PKCS_OAEP on the token.
 const (
 	StanzaTypeRSASHA256 = "pkcs11-rsa-oaep-sha256"
 	StanzaTypeRSASHA1   = "pkcs11-rsa-oaep-sha1"

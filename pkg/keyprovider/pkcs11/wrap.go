@@ -5,7 +5,6 @@ package pkcs11
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/envseal/envseal/pkg/keyprovider"
@@ -17,36 +16,36 @@ import (
 const kekSize = 32
 
 // Wrap encrypts dataKey for the key. For an RSA key pair it encrypts
-// locally with RSA-OAEP under the public key, read from the token without
-// logging in (see StanzaTypeRSASHA256); for an AES key it encrypts on the
-// token (see StanzaType). Either way the encryption context is bound by the
-// header MAC, as for file keys: a token has no policy to check.
+// locally with RSA-OAEP under the public key (see StanzaTypeRSASHA256); for
+// an AES key it encrypts on the token (see StanzaType). Either way the
+// encryption context is bound by the header MAC, as for file keys: a token
+// has no policy to check.
+//
+// Which of the two the URI names is decided after logging in, the way
+// Unwrap decides it (see sealTarget): a public session cannot see private
+// AES keys, so it cannot tell an AES key from a public key object planted
+// under the same label by anyone who can open a session. Only a URI with
+// type=public seals without logging in, trusting the token's public
+// objects (see recipient).
 func (k *Key) Wrap(ctx context.Context, dataKey []byte, _ map[string]string) (*keyprovider.Stanza, error) {
 	if len(dataKey) != keyprovider.DataKeySize {
 		return nil, fmt.Errorf("data key must be %d bytes", keyprovider.DataKeySize)
 	}
-	r, err := k.recipient(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if r != nil {
+	if k.uri.Type == "public" {
+		r, err := k.recipient(ctx)
+		if err != nil {
+			return nil, err
+		}
 		return r.wrap(dataKey)
 	}
 	var s *keyprovider.Stanza
-	err = k.use(ctx, func(t *token) error {
-		kek, err := t.kek(k.uri, p11.CKA_ENCRYPT)
-		if errors.Is(err, ErrWrongKeyType) {
-			// Perhaps an RSA public key that is a private object,
-			// which only a login shows.
-			if r, rerr := t.encryptionKey(k.uri); rerr != nil || r != nil {
-				if rerr != nil {
-					return rerr
-				}
-				s, err = r.wrap(dataKey)
-				return err
-			}
-		}
+	err := k.use(ctx, func(t *token) error {
+		r, kek, err := t.sealTarget(k.uri, k.opts)
 		if err != nil {
+			return err
+		}
+		if r != nil {
+			s, err = r.wrap(dataKey)
 			return err
 		}
 		keyID := t.keyID(kek)
@@ -60,8 +59,28 @@ func (k *Key) Wrap(ctx context.Context, dataKey []byte, _ map[string]string) (*k
 	return s, err
 }
 
-// recipient returns the RSA public key the URI names, read from the token
-// once per Key without logging in, or nil when it names none (an AES key).
+// sealTarget returns what a logged-in session seals to: the recipient of
+// an RSA key pair, or the AES key. It picks among the objects u names as
+// Unwrap does (an AES secret key or an RSA private key; two is an error),
+// so a file is sealed to the key that opens it, and an RSA pair's public
+// key object must carry the private key's modulus (see pairRecipient).
+func (t *token) sealTarget(u *URI, opts *keyprovider.Options) (*rsaRecipient, object, error) {
+	o, err := t.pick(u, roleSeal)
+	if err != nil {
+		return nil, object{}, err
+	}
+	if o.class == p11.CKO_PRIVATE_KEY {
+		r, err := t.pairRecipient(u, o, opts)
+		return r, object{}, err
+	}
+	kek, err := t.checkKEK(u, o, p11.CKA_ENCRYPT)
+	return nil, kek, err
+}
+
+// recipient returns the RSA public key object a type=public URI names,
+// read from the token once per Key without logging in. Nothing checks it
+// against a private key: that takes a login, and type=public is the way to
+// say the token's public objects are trusted.
 func (k *Key) recipient(ctx context.Context) (*rsaRecipient, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -69,7 +88,10 @@ func (k *Key) recipient(ctx context.Context) (*rsaRecipient, error) {
 		return k.rsa, nil
 	}
 	err := k.useSession(ctx, func(t *token) error {
-		r, err := t.encryptionKey(k.uri)
+		r, err := t.encryptionKey(k.uri, k.opts)
+		if err == nil && r == nil {
+			err = fmt.Errorf("no RSA public key on token %q matches %s: %w", t.label, k.uri.objectDesc(), ErrObjectNotFound)
+		}
 		k.rsa = r
 		return err
 	})
@@ -100,11 +122,11 @@ func (k *Key) Unwrap(ctx context.Context, s *keyprovider.Stanza, _ map[string]st
 			return keyprovider.ErrNotMine
 		}
 		if isRSA {
-			_, size, err := t.checkDecrypt(k.uri, o)
+			_, n, err := t.checkDecrypt(k.uri, o)
 			if err != nil {
 				return err
 			}
-			if len(s.Body) != size {
+			if size := len(n); len(s.Body) != size {
 				return fmt.Errorf("%s stanza body is %d bytes, want %d (the modulus size): %w", s.Type, len(s.Body), size, ErrUnwrap)
 			}
 			dk, err = t.decryptOAEP(o, alg, s.Body)
@@ -131,20 +153,24 @@ func (o object) names(keyID string) bool {
 
 // KeyID returns the id this key puts in stanzas (see StanzaType).
 func (k *Key) KeyID(ctx context.Context) (string, error) {
-	r, err := k.recipient(ctx)
-	if err != nil || r != nil {
-		if r != nil {
-			return r.keyID, nil
+	if k.uri.Type == "public" {
+		r, err := k.recipient(ctx)
+		if err != nil {
+			return "", err
 		}
-		return "", err
+		return r.keyID, nil
 	}
 	var id string
-	err = k.use(ctx, func(t *token) error {
-		kek, err := t.kek(k.uri, p11.CKA_ENCRYPT)
-		if err != nil {
+	err := k.use(ctx, func(t *token) error {
+		r, kek, err := t.sealTarget(k.uri, k.opts)
+		switch {
+		case err != nil:
 			return err
+		case r != nil:
+			id = r.keyID
+		default:
+			id = t.keyID(kek)
 		}
-		id = t.keyID(kek)
 		return nil
 	})
 	return id, err
@@ -160,7 +186,7 @@ func (k *Key) ExportPublic(ctx context.Context) (*keyprovider.PublicKey, error) 
 	var r *rsaRecipient
 	err := k.use(ctx, func(t *token) error {
 		var err error
-		r, err = t.exportKey(k.uri)
+		r, err = t.exportKey(k.uri, k.opts)
 		return err
 	})
 	if err != nil {

@@ -59,6 +59,10 @@ func open(_ context.Context, uri string, opts *keyprovider.Options) (keyprovider
 }
 
 func readFile(path string) ([]byte, error) {
+	// A key pasted in place of the name must not reach an os.PathError.
+	if err := keyprovider.CheckNotSecret(path); err != nil {
+		return nil, err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("failed to open %s: %w", path, errors.Join(ErrNoFile, err))
