@@ -5,7 +5,6 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -311,13 +310,4 @@ func readCerts(ios *IOStreams, path, what string) ([]*x509.Certificate, error) {
 		return nil, fmt.Errorf("%s %s: no PEM CERTIFICATE block", what, path)
 	}
 	return certs, nil
-}
-
-// errSignedRewrite is the hint for a command that would change a signed
-// file without re-signing it.
-func errSignedRewrite(err error, cmd string) error {
-	if errors.Is(err, envelope.ErrSigned) {
-		return withHint(err, cmd+" cannot re-sign a file yet: re-seal it, envseal open -k KEY FILE | envseal seal -k KEY... --sign-with URI -o NEW")
-	}
-	return err
 }
