@@ -7,7 +7,12 @@ package cli
 import (
 	_ "github.com/envseal/envseal/pkg/keyprovider/age"
 	_ "github.com/envseal/envseal/pkg/keyprovider/awskms"
-	_ "github.com/envseal/envseal/pkg/keyprovider/localkey"
+	"github.com/envseal/envseal/pkg/keyprovider/localkey"
 	_ "github.com/envseal/envseal/pkg/keyprovider/pkcs11"
 	_ "github.com/envseal/envseal/pkg/keyprovider/pubfile"
 )
+
+// fileKeyPath is the path of a file: key URI, for --signer file:KEY.pub.pem,
+// which reads a public key file itself: the file backend opens private
+// keys only.
+func fileKeyPath(uri string) (string, error) { return localkey.PathFromURI(uri) }

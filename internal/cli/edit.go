@@ -23,6 +23,7 @@ type EditOptions struct {
 	Signer        SignerFlags // whose signature the file must carry
 	IO            *IOStreams
 	Keys          []string
+	SignWith      string // re-signs a signed file: its signer's key URI
 	RotateDataKey bool
 	File          string
 }
@@ -62,6 +63,10 @@ pass a --key for each of them (KMS keys need Encrypt permission), or the
 command names the missing key ids and stops before the editor opens. With
 --rotate-data-key the file is rewritten even if the content did not change.
 
+A signed file is re-signed with --sign-with URI, its signer's own key
+(the header, signer block and certificates included, is kept); without
+it, or with another key, the file is refused before the editor starts.
+
 A second edit, set, unset, rewrap --in-place or migrate --in-place of the
 same file is refused while one runs (an flock on the file). Exit status: 0 on success or no change, 1 when the
 file cannot be opened, the editor fails or is not found (the file is then
@@ -87,6 +92,7 @@ stopped the editor.`,
 	f.StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` that opens the file (repeatable; default $ENVSEAL_KEY)")
 	f.BoolVar(&opts.RotateDataKey, "rotate-data-key", false, "make a new data key for every recipient (needs a --key for each)")
 	addSignerFlags(cmd, &opts.Signer)
+	addResignFlag(cmd, &opts.SignWith)
 	return cmd
 }
 
@@ -106,6 +112,11 @@ func editRun(ctx context.Context, opts *EditOptions) (err error) {
 		return err
 	}
 	defer s.Close()
+	// Before the editor: a signed file that cannot be re-signed must not
+	// cost the user an edit that then cannot be saved.
+	if err := s.resignWith(ctx, opts.IO, "edit", opts.SignWith); err != nil {
+		return err
+	}
 	dk, err := s.dataKey(ctx, ids)
 	if err != nil {
 		return err
@@ -132,7 +143,7 @@ func editRun(ctx context.Context, opts *EditOptions) (err error) {
 			err = errors.Join(err, withHint(rerr, "delete the directory by hand: it holds plaintext"))
 		}
 	}()
-	path, before, err := writePlaintext(s, dk, dir)
+	path, before, err := writePlaintext(ctx, s, dk, dir)
 	if err != nil {
 		return err
 	}
@@ -205,7 +216,7 @@ func saveAside(ctx context.Context, s *lockedSealed, dk []byte, edited io.ReadSe
 // writePlaintext decrypts the file into dir, under its own name without
 // .sealed (so the editor picks the right syntax), and returns the path and
 // the plaintext's SHA-256, to tell afterwards whether it changed.
-func writePlaintext(s *lockedSealed, dk []byte, dir *secretdir.Dir) (string, []byte, error) {
+func writePlaintext(ctx context.Context, s *lockedSealed, dk []byte, dir *secretdir.Dir) (string, []byte, error) {
 	name := strings.TrimSuffix(filepath.Base(s.path), sealedSuffix)
 	if name == "" || name == "." || name == ".." {
 		name = "plaintext"
@@ -215,7 +226,7 @@ func writePlaintext(s *lockedSealed, dk []byte, dir *secretdir.Dir) (string, []b
 		return "", nil, fmt.Errorf("failed to create the plaintext file: %w", err)
 	}
 	defer f.Close()
-	r, err := s.plaintext(dk)
+	r, err := s.plaintext(ctx, dk)
 	if err != nil {
 		return "", nil, err
 	}

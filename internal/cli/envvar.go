@@ -26,8 +26,9 @@ func checkEnvName(name string) error {
 // changeEnvFile opens the sealed dotenv file with one of the --key keys,
 // applies change to its plaintext, and re-seals it in place as edit does
 // (same header, new payload), or leaves it byte for byte alone when change
-// returns the same bytes.
-func changeEnvFile(ctx context.Context, ios *IOStreams, cmd string, keys []string, file string,
+// returns the same bytes. A signed file is re-signed with signWith, which
+// must be its signer's key; without it, it is refused before decrypting.
+func changeEnvFile(ctx context.Context, ios *IOStreams, cmd string, keys []string, signWith, file string,
 	change func([]byte) ([]byte, error)) error {
 	if file == "-" {
 		return usageErrorf("", "%s needs a file, not standard input", cmd)
@@ -41,12 +42,15 @@ func changeEnvFile(ctx context.Context, ios *IOStreams, cmd string, keys []strin
 		return err
 	}
 	defer s.Close()
+	if err := s.resignWith(ctx, ios, cmd, signWith); err != nil {
+		return err
+	}
 	dk, err := s.dataKey(ctx, ids)
 	if err != nil {
 		return err
 	}
 	defer clear(dk)
-	r, err := s.plaintext(dk)
+	r, err := s.plaintext(ctx, dk)
 	if err != nil {
 		return err
 	}

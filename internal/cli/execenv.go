@@ -69,10 +69,10 @@ func openSealedTo(ctx context.Context, ios *IOStreams, path string, ids []keypro
 		return err
 	}
 	defer in.Close()
-	_, r, err := envelope.DecryptWith(ctx, dearmor(ctxReader{ctx, in}), ids, openOptions(ctx, required))
+	h, r, err := envelope.DecryptWith(ctx, dearmor(ctxReader{ctx, in}), ids, openOptions(ctx, required))
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(w, r)
+	_, err = io.Copy(w, noteUnverifiedSigner(ctx, h, r))
 	return err
 }

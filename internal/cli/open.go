@@ -134,6 +134,9 @@ func openRun(ctx context.Context, opts *OpenOptions) error {
 		}
 	}
 	if opts.LegacyOpenSSL || opts.Legacy.set() {
+		if err := opts.Signer.refuseUnsignable("--legacy-openssl", "openssl enc files"); err != nil {
+			return err
+		}
 		return openLegacyRun(ctx, opts)
 	}
 	required, err := parseContext(opts.Context)
@@ -177,7 +180,7 @@ func (opts *OpenOptions) toTerminal() bool {
 // when not nil, bounds the payloads being decrypted at once (batch.go).
 func opener(ctx context.Context, ids []keyprovider.Unwrapper, required map[string]string, toTerminal bool, slots payloadSlots) func(io.Reader, io.Writer) error {
 	return func(in io.Reader, out io.Writer) error {
-		_, r, err := envelope.DecryptWith(ctx, dearmor(in), ids, openOptions(ctx, required))
+		h, r, err := envelope.DecryptWith(ctx, dearmor(in), ids, openOptions(ctx, required))
 		if err != nil {
 			return err
 		}
@@ -186,7 +189,7 @@ func opener(ctx context.Context, ids []keyprovider.Unwrapper, required map[strin
 			return err
 		}
 		defer done()
-		return release(out, r, toTerminal)
+		return release(out, noteUnverifiedSigner(ctx, h, r), toTerminal)
 	}
 }
 

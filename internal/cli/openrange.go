@@ -41,9 +41,12 @@ func openRange(ctx context.Context, opts *OpenOptions, ids []keyprovider.Unwrapp
 			return withHint(fmt.Errorf("%s is armored: --offset and --length need the binary form", in.name),
 				"envseal open without --offset/--length reads armored files")
 		}
-		_, ra, plainSize, err := envelope.DecryptAtWith(ctx, src, size, ids, openOptions(ctx, required))
+		h, ra, plainSize, err := envelope.DecryptAtWith(ctx, src, size, ids, openOptions(ctx, required))
 		if err != nil {
 			return err
+		}
+		if note := signerNote(ctx, h); note != nil {
+			note() // DecryptAtWith verified the signature already
 		}
 		off, n, err := plaintextRange(plainSize, opts.Offset, opts.Length)
 		if err != nil {

@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/envseal/envseal/pkg/armor"
 	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/envseal/envseal/pkg/envseal"
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
@@ -21,8 +24,37 @@ type lockedSealed struct {
 	lock    *inPlaceLock
 	armored bool
 	h       *envelope.Header
-	prefix  []byte    // the payload's salt and key commitment
-	rest    io.Reader // the payload after prefix
+	prefix  []byte        // the payload's salt and key commitment
+	rest    io.Reader     // the payload after prefix
+	signer  crypto.Signer // re-signs a signed file (resignWith)
+}
+
+// resignWith opens --sign-with for cmd and checks it against the file,
+// before any key is used or editor started: a signed file can be changed
+// only by re-signing it with its own signer's key (its signer block and
+// certificates stay), and an unsigned file is not signed by changing it.
+func (s *lockedSealed) resignWith(ctx context.Context, ios *IOStreams, cmd, uri string) error {
+	switch {
+	case s.h.Signer == nil && uri == "":
+		return nil
+	case s.h.Signer == nil:
+		return usageErrorf("to sign it, re-seal it: envseal open -k KEY FILE | envseal seal -k KEY... --sign-with URI -o NEW",
+			"%s is not signed: %s --sign-with re-signs a signed file", displayString(s.path), cmd)
+	case uri == "":
+		return withHint(fmt.Errorf("%s: %w", displayString(s.path), envelope.ErrSigned),
+			"pass --sign-with URI, the file's signing key ("+envseal.KeyFingerprint(s.h.Signer.PublicKey)+"), to re-sign it")
+	}
+	signer, err := openSigner(ctx, ios, uri)
+	if err != nil {
+		return err
+	}
+	spki, err := x509.MarshalPKIXPublicKey(signer.Public())
+	if err != nil || !bytes.Equal(spki, s.h.Signer.PublicKey) {
+		return withHint(fmt.Errorf("--sign-with %s: %w, %s", displayString(uri), envelope.ErrNotSigner, envseal.KeyFingerprint(s.h.Signer.PublicKey)),
+			"a file keeps its signer when it changes; to sign it with another key, re-seal it")
+	}
+	s.signer = signer
+	return nil
 }
 
 // lockSealed opens path for cmd (edit, set, unset) to change in place, or
@@ -75,8 +107,12 @@ func (s *lockedSealed) dataKey(ctx context.Context, ids []keyprovider.Unwrapper)
 
 // plaintext returns a reader of the authenticated plaintext. Read it to
 // io.EOF before trusting it: a later chunk may still fail.
-func (s *lockedSealed) plaintext(dk []byte) (io.Reader, error) {
-	return s.h.OpenPayload(dk, io.MultiReader(bytes.NewReader(s.prefix), s.rest))
+func (s *lockedSealed) plaintext(ctx context.Context, dk []byte) (io.Reader, error) {
+	r, err := s.h.OpenPayload(dk, io.MultiReader(bytes.NewReader(s.prefix), s.rest))
+	if err != nil {
+		return nil, err
+	}
+	return noteUnverifiedSigner(ctx, s.h, r), nil
 }
 
 // rotation is a new header and data key for --rotate-data-key, made
@@ -100,7 +136,15 @@ func (r *rotation) clear() {
 // rewrap --add's job). KMS keys make the new stanza with Encrypt (or
 // GenerateDataKey), so this needs each recipient's permission to wrap.
 func (s *lockedSealed) rotate(ctx context.Context, keys []keyprovider.Wrapper) (*rotation, error) {
-	nh, dk, err := envelope.NewHeader(ctx, keys, s.h.Context)
+	// A signed file stays signed, by the same signer block: resignWith
+	// has the key that signs the new file.
+	newHeader := envelope.NewHeader
+	if s.h.Signer != nil {
+		newHeader = func(ctx context.Context, keys []keyprovider.Wrapper, c map[string]string) (*envelope.Header, []byte, error) {
+			return envelope.NewSignedHeader(ctx, keys, c, s.h.Signer)
+		}
+	}
+	nh, dk, err := newHeader(ctx, keys, s.h.Context)
 	if err != nil {
 		return nil, err
 	}
@@ -168,9 +212,14 @@ func (s *lockedSealed) writeTo(out io.Writer, dk []byte, plain io.Reader, rot *r
 	}
 	var w io.WriteCloser
 	var err error
-	if rot != nil {
+	switch {
+	case rot != nil && s.signer != nil:
+		w, err = rot.h.NewSignedPayload(out, rot.dk, s.signer)
+	case rot != nil:
 		w, err = rot.h.NewPayload(out, rot.dk)
-	} else {
+	case s.signer != nil:
+		w, err = envelope.ReencryptSigned(s.h, dk, s.prefix, out, s.signer)
+	default:
 		w, err = envelope.Reencrypt(s.h, dk, s.prefix, out)
 	}
 	if err != nil {

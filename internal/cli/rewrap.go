@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/envseal/envseal/internal/stream"
@@ -25,6 +27,11 @@ type RewrapOptions struct {
 	InPlace bool
 	Force   bool
 	Input   string
+
+	// A signed file's stanzas are signed: SignWith re-signs it with its
+	// signer's key, DropSignature makes it unsigned (re-encrypting it).
+	SignWith      string
+	DropSignature bool
 
 	// Bulk rotation (rewrapmany.go): several files and directories, in
 	// place.
@@ -50,6 +57,13 @@ the data key is not sent back to KMS (if ReEncrypt is denied, Encrypt).
 
 --in-place replaces IN atomically (temp file, fsync, rename): a failure or
 crash leaves the original as it was. Armored input stays armored.
+
+A signed file is refused unless --sign-with URI, its signer's own key,
+signs the new file again (the payload bytes are kept, and read to be
+hashed), or --drop-signature makes it unsigned (the payload is decrypted
+and encrypted again: an unsigned file derives its payload key
+differently). Either way the old signature must verify before the output
+appears.
 
 Bulk rotation: with --in-place, several PATHs, or a directory, rewrap every
 file named and every *.sealed file under each directory, --jobs files at
@@ -95,6 +109,8 @@ skipped.`,
 	f.BoolVarP(&opts.Force, "force", "f", false, "replace an existing output file")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "with --in-place, change nothing: say what would change")
 	f.BoolVar(&opts.JSON, "json", false, "with --in-place, print one JSON record per file")
+	f.StringVar(&opts.SignWith, "sign-with", "", "re-sign a signed file with its signer's key `URI`")
+	f.BoolVar(&opts.DropSignature, "drop-signature", false, "make a signed file unsigned (re-encrypts its payload)")
 	addBatchFlags(cmd, &opts.Batch)
 	return cmd
 }
@@ -119,6 +135,12 @@ func rewrapRun(ctx context.Context, opts *RewrapOptions) error {
 	if err != nil {
 		return err
 	}
+	var signer crypto.Signer
+	if opts.SignWith != "" {
+		if signer, err = openSigner(ctx, opts.IO, opts.SignWith); err != nil {
+			return err
+		}
+	}
 	in, out, force := opts.Input, opts.Output, opts.Force
 	if opts.InPlace {
 		in = inPlaceTarget(in)
@@ -133,14 +155,33 @@ func rewrapRun(ctx context.Context, opts *RewrapOptions) error {
 		out, force = in, true
 	}
 	return rewriteFile(ctx, opts.IO, in, out, force, func(h *envelope.Header, prefix []byte) (*envelope.Header, error) {
-		return rewrapHeader(ctx, h, prefix, ids, adders, opts.Remove, popts)
+		if err := checkResign(h, in, opts); err != nil {
+			return nil, err
+		}
+		return rewrapHeader(ctx, h, prefix, ids, adders, opts.Remove, popts, signer, opts.DropSignature)
 	})
+}
+
+// checkResign refuses --sign-with and --drop-signature where they mean
+// nothing (an unsigned file) and a signing key that is not the file's
+// signer, before any key is used.
+func checkResign(h *envelope.Header, in string, opts *RewrapOptions) error {
+	switch {
+	case h.Signer == nil && (opts.SignWith != "" || opts.DropSignature):
+		return usageErrorf("drop --sign-with and --drop-signature, or sign it by re-sealing with seal --sign-with",
+			"%s is not signed: --sign-with and --drop-signature apply to signed files", displayString(in))
+	}
+	return nil
 }
 
 func checkRewrapFlags(opts *RewrapOptions) error {
 	switch {
 	case len(opts.Add) == 0 && len(opts.Remove) == 0:
 		return usageErrorf("pass --add URI and/or --remove KEY-ID", "rewrap has nothing to change")
+	case opts.SignWith != "" && opts.DropSignature:
+		return usageErrorf("re-sign with --sign-with, or make the file unsigned with --drop-signature", "--sign-with and --drop-signature cannot be combined")
+	case opts.bulk() && (opts.SignWith != "" || opts.DropSignature):
+		return usageErrorf("rewrap signed files one at a time", "--sign-with and --drop-signature take one file, not a bulk rotation")
 	case opts.bulk():
 		return checkBulkFlags(opts)
 	case opts.InPlace && opts.Output != "":
@@ -161,10 +202,12 @@ func checkRewrapFlags(opts *RewrapOptions) error {
 // instead, after the backend's warning, because what seal could do rewrap
 // must not refuse.
 func rewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, ids []keyprovider.Unwrapper,
-	adders []keyprovider.Wrapper, remove []string, popts *keyprovider.Options) (*envelope.Header, error) {
+	adders []keyprovider.Wrapper, remove []string, popts *keyprovider.Options, signer crypto.Signer, drop bool) (*envelope.Header, error) {
 	nh, err := envseal.RewrapHeader(ctx, h, prefix, ids, &envseal.RewrapOptions{
-		Add:    adders,
-		Remove: remove,
+		Add:           adders,
+		Remove:        remove,
+		Signer:        signer,
+		DropSignature: drop,
 		FallBack: func(err error) bool {
 			warning := keyprovider.RewrapFallback(err)
 			if warning != "" {
@@ -180,7 +223,10 @@ func rewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, ids []
 	case errors.Is(err, envseal.ErrNoRecipients):
 		return nil, usageErrorf("add a recipient with --add", "%v", err)
 	case errors.Is(err, envelope.ErrSigned):
-		return nil, errSignedRewrite(err, "rewrap")
+		return nil, withHint(err, "rewrap it on its own with --sign-with URI, the file's signing key ("+envseal.KeyFingerprint(h.Signer.PublicKey)+"), to re-sign it, or --drop-signature to make it unsigned")
+	case errors.Is(err, envelope.ErrNotSigner):
+		return nil, withHint(fmt.Errorf("--sign-with: %w, %s", err, envseal.KeyFingerprint(h.Signer.PublicKey)),
+			"a file keeps its signer when it is rewrapped; to sign it with another key, re-seal it")
 	}
 	return nh, err
 }
@@ -224,7 +270,7 @@ func rewriteFile(ctx context.Context, ios *IOStreams, inPath, outPath string, fo
 		return err
 	}
 	payload := io.MultiReader(bytes.NewReader(prefix), src)
-	if err := writeEnvelope(out, hdr, payload, armored); err != nil {
+	if err := writeEnvelope(out, nh, hdr, payload, armored); err != nil {
 		out.abort()
 		return err
 	}
@@ -243,7 +289,10 @@ func readPrefix(src io.Reader) ([]byte, error) {
 	return prefix, nil
 }
 
-func writeEnvelope(dst io.Writer, hdr []byte, payload io.Reader, armored bool) error {
+// writeEnvelope writes hdr, h encoded, and the payload that follows it:
+// the old payload's bytes, or for a rewrapped signed file what
+// h.WritePayload makes of them.
+func writeEnvelope(dst io.Writer, h *envelope.Header, hdr []byte, payload io.Reader, armored bool) error {
 	var aw *armor.Writer
 	if armored {
 		aw = armor.NewWriter(dst)
@@ -252,7 +301,7 @@ func writeEnvelope(dst io.Writer, hdr []byte, payload io.Reader, armored bool) e
 	if _, err := dst.Write(hdr); err != nil {
 		return err
 	}
-	if _, err := io.Copy(dst, payload); err != nil {
+	if err := h.WritePayload(dst, payload); err != nil {
 		return err
 	}
 	if aw != nil {

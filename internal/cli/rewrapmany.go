@@ -331,7 +331,7 @@ func (plan *rewrapPlan) file(ctx context.Context, ios *IOStreams, t rewrapTarget
 			rec.Action = actionWouldRewrap
 			return nil, nil
 		}
-		nh, err := rewrapHeader(ctx, h, prefix, plan.ids, adders, plan.remove, &popts)
+		nh, err := rewrapHeader(ctx, h, prefix, plan.ids, adders, plan.remove, &popts, nil, false)
 		if err != nil {
 			return nil, err
 		}

@@ -7,9 +7,17 @@ import (
 	"fmt"
 
 	"github.com/envseal/envseal/pkg/envelope"
+	"github.com/spf13/cobra"
 )
 
 type sealSignerKey struct{}
+
+// addResignFlag is --sign-with of the commands that change a sealed file
+// in place (edit, set, unset): a signed file is re-signed with its own
+// signer's key, or refused.
+func addResignFlag(cmd *cobra.Command, uri *string) {
+	cmd.Flags().StringVar(uri, "sign-with", "", "re-sign a signed file with its signer's key `URI` (required for a signed file)")
+}
 
 // withSealSigner opens the --sign-with key and reads --signer-cert, and
 // returns ctx carrying them for sealTo (single and batch seal alike).

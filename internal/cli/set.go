@@ -12,6 +12,7 @@ import (
 type SetOptions struct {
 	IO         *IOStreams
 	Keys       []string
+	SignWith   string // re-signs a signed file: its signer's key URI
 	AllowEmpty bool
 	File       string
 	Name       string
@@ -39,7 +40,8 @@ that was not set, Enter at the prompt) unless --allow-empty is given.
 
 The file is re-sealed in place as 'envseal edit' does: one key that opens
 it is enough, the recipients and context stay, and it is replaced
-atomically (it is left as it was when the value did not change). Exit
+atomically (it is left as it was when the value did not change). A signed
+file needs --sign-with URI, its signer's key, to be re-signed. Exit
 status: 0 on success, 1 when the file cannot be opened or parsed, 2 for a
 NAME that is not a variable name or an empty value without --allow-empty.`,
 		Example: `  printf '%s' "$NEW_TOKEN" | envseal set --key file:team.key secrets.env.sealed API_TOKEN
@@ -56,6 +58,7 @@ NAME that is not a variable name or an empty value without --allow-empty.`,
 		},
 	}
 	cmd.Flags().StringArrayVarP(&opts.Keys, "key", "k", nil, "key `URI` that opens the file (repeatable; default $ENVSEAL_KEY)")
+	addResignFlag(cmd, &opts.SignWith)
 	cmd.Flags().BoolVar(&opts.AllowEmpty, "allow-empty", false, "set NAME to an empty value when the input is empty")
 	return cmd
 }
@@ -74,7 +77,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 		// setting NAME= would silently wipe a credential.
 		return usageErrorf("pass --allow-empty to set "+opts.Name+" to an empty value", "the value for %s is empty", opts.Name)
 	}
-	return changeEnvFile(ctx, opts.IO, "set", opts.Keys, opts.File, func(data []byte) ([]byte, error) {
+	return changeEnvFile(ctx, opts.IO, "set", opts.Keys, opts.SignWith, opts.File, func(data []byte) ([]byte, error) {
 		out, err := dotenv.Set(data, opts.Name, string(value))
 		if errors.Is(err, dotenv.ErrNUL) {
 			return nil, withHint(err, "remove it from the value")

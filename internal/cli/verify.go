@@ -59,7 +59,8 @@ intermediates) instead of a bare key: the signature is checked with the
 certificate's public key, and the certificate must chain to a CA in --ca,
 be valid now, allow digital signatures (key usage digitalSignature; an
 extended key usage, if present, must include codeSigning) and, with
---signer-name, name NAME in a DNS, email or URI subject alternative name.`,
+--signer-name, name NAME in a subject alternative name of the kind its
+syntax gives: URI if it has "://", email if it has "@", else DNS.`,
 		Example: `  envseal verify --pubkey release.pub.pem --signature app.tar.gz.sig app.tar.gz
 
   # a signature made by openssl
@@ -84,7 +85,7 @@ extended key usage, if present, must include codeSigning) and, with
 	cmd.Flags().StringVarP(&opts.Signature, "signature", "s", "", "the signature `FILE` (binary or base64)")
 	cmd.Flags().StringVar(&opts.Cert, "cert", "", "verify with the signer certificate in PEM `FILE` (then intermediates); needs --ca")
 	cmd.Flags().StringVar(&opts.CA, "ca", "", "with --cert, the trusted CA certificates in PEM `BUNDLE`")
-	cmd.Flags().StringVar(&opts.SignerName, "signer-name", "", "with --cert, a DNS, email or URI `NAME` the certificate must hold")
+	cmd.Flags().StringVar(&opts.SignerName, "signer-name", "", "with --cert, a `NAME` the certificate must hold (URI with ://, email with @, else DNS)")
 	return cmd
 }
 

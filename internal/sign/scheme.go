@@ -20,7 +20,8 @@ import (
 //   - RSA (2048 to 8192 bits): SHA-256 with RSASSA-PSS, MGF1-SHA-256 and a
 //     salt as long as the hash (32 bytes), which is what KMS and HSMs use.
 //   - Ed25519: Ed25519ph, pure Ed25519 over the SHA-512 of the file
-//     (RFC 8032 section 5.1, empty context), because pure Ed25519 would
+//     (RFC 8032 section 5.1, empty context; envelope signatures use
+//     EnvelopeEd25519Context), because pure Ed25519 would
 //     need the whole file in memory.
 type Scheme struct {
 	// Name is the key type and algorithm, for messages: "ecdsa-p256-sha256".

@@ -9,15 +9,23 @@
 package sign
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/envseal/envseal/internal/checksum"
 )
 
+// ErrEnvelopeMessage is Sign's refusal of input that starts with
+// EnvelopeDomain: its ECDSA or RSA signature would be a valid envelope
+// signature for a file made of the rest of it.
+var ErrEnvelopeMessage = errors.New("the input starts with the prefix of envseal signed files; envseal sign refuses it, so that no detached signature is an envelope signature")
+
 // Sign streams r through the hash of s's key type and signs the digest.
+// Input that starts with EnvelopeDomain is refused (ErrEnvelopeMessage).
 // The signature is checked against s.Public before it is returned, so a
 // faulty or mismatched backend (a token whose public key object belongs to
 // another private key) can never hand out a signature that will not verify.
@@ -27,7 +35,15 @@ func Sign(s crypto.Signer, r io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	digest, err := checksum.Sum(sc.Hash.New(), r)
+	head := make([]byte, len(EnvelopeDomain))
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("failed to read input: %w", err)
+	}
+	if string(head[:n]) == EnvelopeDomain {
+		return nil, ErrEnvelopeMessage
+	}
+	digest, err := checksum.Sum(sc.Hash.New(), io.MultiReader(bytes.NewReader(head[:n]), r))
 	if err != nil {
 		return nil, fmt.Errorf("failed to read input: %w", err)
 	}

@@ -52,7 +52,7 @@ func verifyDigest(pub crypto.PublicKey, sc *Scheme, digest, sig []byte) error {
 		if len(sig) != ed25519.SignatureSize {
 			return fmt.Errorf("%w: signature is %d bytes, an Ed25519 signature is %d", ErrVerification, len(sig), ed25519.SignatureSize)
 		}
-		ok = ed25519.VerifyWithOptions(k, digest, sig, &ed25519.Options{Hash: crypto.SHA512}) == nil
+		ok = ed25519.VerifyWithOptions(k, digest, sig, sc.Opts.(*ed25519.Options)) == nil
 	}
 	if !ok {
 		return ErrVerification

@@ -30,6 +30,9 @@ type Header struct {
 	// fresh is the MAC NewHeader made, nil for a parsed header: what
 	// NewPayload tells its headers by (see NewPayload).
 	fresh []byte
+	// rewrite, for a header RewrapResigned or RewrapUnsigned made, is what
+	// WritePayload needs to make its payload.
+	rewrite *rewrite
 }
 
 // Size returns the encoded size of the header: the payload starts there.

@@ -203,7 +203,10 @@ func DecryptAt(ctx context.Context, src io.ReaderAt, size int64, ids []keyprovid
 
 // DecryptAtWith is DecryptAt with options. A signed file's signature is
 // verified before it returns, which reads and hashes the whole file: random
-// access to a signed file costs one sequential read of it up front.
+// access to a signed file costs one sequential read of it up front. The
+// returned ReaderAt then releases only bytes that match what was hashed
+// (a SHA-256 per MiB is kept): if the file changes afterwards, reads fail
+// with ErrChanged.
 func DecryptAtWith(ctx context.Context, src io.ReaderAt, size int64, ids []keyprovider.Unwrapper, opts *OpenOptions) (h *Header, r io.ReaderAt, plainSize int64, err error) {
 	h, err = Parse(io.NewSectionReader(src, 0, min(size, MaxHeaderSize)))
 	if err != nil {
@@ -214,11 +217,10 @@ func DecryptAtWith(ctx context.Context, src io.ReaderAt, size int64, ids []keypr
 		return h, nil, 0, err
 	}
 	defer clear(dk)
-	n, err := h.verifyAt(src, size)
+	n, payload, err := h.verifyAt(src, size)
 	if err != nil {
 		return h, nil, 0, err
 	}
-	payload := io.NewSectionReader(src, h.Size(), n)
 	ra, err := stream.NewReaderAt(dk, payload, n, fixed)
 	if err != nil {
 		return h, nil, 0, err

@@ -1,6 +1,8 @@
 package envelope
 
 import (
+	"crypto"
+	"errors"
 	"io"
 
 	"github.com/envseal/envseal/internal/stream"
@@ -22,8 +24,8 @@ import (
 // from another file, is refused before anything is written, as Rewrap
 // does.
 //
-// A signed header is refused with ErrSigned: the new payload would need a
-// new signature.
+// A signed header is refused with ErrSigned: the new payload needs a new
+// signature (ReencryptSigned).
 func Reencrypt(h *Header, dataKey, prefix []byte, dst io.Writer) (io.WriteCloser, error) {
 	if h.Signer != nil {
 		return nil, ErrSigned
@@ -39,6 +41,31 @@ func Reencrypt(h *Header, dataKey, prefix []byte, dst io.Writer) (io.WriteCloser
 		return nil, err
 	}
 	return h.newPayload(dst, dataKey, nil)
+}
+
+// ReencryptSigned is Reencrypt for a signed header: the header is kept
+// byte for byte, signer block included (so its certificates too), and the
+// returned writer's Close signs the new file with signer, whose public
+// key must be the header's signer key. Changing the signer changes the
+// header, and so is a new file (seal), not a re-encryption.
+func ReencryptSigned(h *Header, dataKey, prefix []byte, dst io.Writer, signer crypto.Signer) (io.WriteCloser, error) {
+	if h.Signer == nil {
+		return nil, errors.New("the file is not signed")
+	}
+	if err := h.checkSigningKey(signer); err != nil {
+		return nil, err
+	}
+	if err := h.verifyMAC(dataKey); err != nil {
+		return nil, err
+	}
+	fixed, err := h.fixedFields()
+	if err != nil {
+		return nil, err
+	}
+	if err := stream.CheckPrefix(dataKey, prefix, fixed); err != nil {
+		return nil, err
+	}
+	return h.newPayload(dst, dataKey, signer)
 }
 
 // OpenPayload returns a reader of the plaintext of payload (everything

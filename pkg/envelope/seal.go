@@ -68,6 +68,16 @@ func NewHeader(ctx context.Context, recipients []keyprovider.Wrapper, encCtx map
 	return newHeader(ctx, recipients, encCtx, nil)
 }
 
+// NewSignedHeader is NewHeader for a signed file with the signer block
+// signer (NewSignerInfo, or a parsed header's, to keep a file's signer and
+// certificates): write its payload with NewSignedPayload.
+func NewSignedHeader(ctx context.Context, recipients []keyprovider.Wrapper, encCtx map[string]string, signer *SignerInfo) (*Header, []byte, error) {
+	if signer == nil {
+		return nil, nil, errors.New("no signer block")
+	}
+	return newHeader(ctx, recipients, encCtx, signer)
+}
+
 func newHeader(ctx context.Context, recipients []keyprovider.Wrapper, encCtx map[string]string, si *SignerInfo) (*Header, []byte, error) {
 	if len(recipients) == 0 {
 		return nil, nil, errors.New("no recipients")
@@ -131,11 +141,21 @@ func (h *Header) NewSignedPayload(dst io.Writer, dataKey []byte, signer crypto.S
 	if h.Signer == nil {
 		return nil, errors.New("the header is not a signed one")
 	}
-	spki, err := x509.MarshalPKIXPublicKey(signer.Public())
-	if err != nil || !bytes.Equal(spki, h.Signer.PublicKey) {
-		return nil, errors.New("the signing key is not the header's signer")
+	if err := h.checkSigningKey(signer); err != nil {
+		return nil, err
 	}
 	return h.newPayload(dst, dataKey, signer)
+}
+
+// ErrNotSigner means a signing key is not the one a signed header names.
+var ErrNotSigner = errors.New("the signing key is not the file's signer")
+
+func (h *Header) checkSigningKey(signer crypto.Signer) error {
+	spki, err := x509.MarshalPKIXPublicKey(signer.Public())
+	if err != nil || !bytes.Equal(spki, h.Signer.PublicKey) {
+		return ErrNotSigner
+	}
+	return nil
 }
 
 // newPayload is NewPayload without the check that NewHeader made h: for
@@ -159,7 +179,7 @@ func (h *Header) newPayload(dst io.Writer, dataKey []byte, signer crypto.Signer)
 		if err != nil {
 			return nil, err
 		}
-		hw = &hashWriter{w: dst, h: d}
+		hw = &hashWriter{w: dst, h: newAsyncHash(d)}
 		out = hw
 	}
 	if _, err := dst.Write(hdr); err != nil {

@@ -7,12 +7,14 @@ import (
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
+	"sync"
 
 	"github.com/envseal/envseal/internal/sign"
 	"github.com/envseal/envseal/internal/stream"
@@ -28,7 +30,7 @@ const (
 
 	// SignatureDomain starts the signed message: it separates envelope
 	// signatures from signatures the same key makes over other data.
-	SignatureDomain = "envseal.v2 signed file\x00"
+	SignatureDomain = sign.EnvelopeDomain
 
 	// MaxSignerKey bounds the signer's SubjectPublicKeyInfo (RSA-8192 is
 	// about 1,100 bytes).
@@ -44,7 +46,7 @@ const (
 // hash the signed message goes through and the signature's encoding; the
 // signature's size follows from the key.
 const (
-	SigEd25519ph          = 1 // Ed25519ph (RFC 8032) over SHA-512, 64 bytes
+	SigEd25519ph          = 1 // Ed25519ph (RFC 8032) over SHA-512, context "envseal signed file v2", 64 bytes
 	SigECDSAP256SHA256    = 2 // ECDSA P-256 over SHA-256, r || s, 64 bytes
 	SigECDSAP384SHA384    = 3 // ECDSA P-384 over SHA-384, r || s, 96 bytes
 	SigRSAPSSSHA256       = 4 // RSASSA-PSS, SHA-256, MGF1-SHA-256, modulus-size bytes
@@ -248,13 +250,80 @@ type signedWriter struct {
 
 type hashWriter struct {
 	w io.Writer
-	h hash.Hash
+	h *asyncHash
 }
 
 func (hw *hashWriter) Write(p []byte) (int, error) {
 	n, err := hw.w.Write(p)
 	hw.h.Write(p[:n])
 	return n, err
+}
+
+// asyncHash runs a hash off the calling goroutine, fed copies of what is
+// written to it, in order. Hashing on the goroutine that writes the file
+// (or reads it) serialises the hash with the stream's ordered writes and
+// stalls the AES-GCM pipeline behind it (Ed25519ph's SHA-512 is slower
+// than AES-GCM); off it, the hash overlaps with encryption, at the cost
+// of one copy and at most asyncBufs buffers in flight. Each Write hashes
+// on a goroutine of its own that first waits for the previous one, so
+// nothing is left running once the last write is hashed, even if Sum is
+// never called (a file abandoned halfway).
+type asyncHash struct {
+	h    hash.Hash
+	free chan []byte
+	made int           // buffers allocated, at most asyncBufs
+	last chan struct{} // closed when everything written so far is hashed
+}
+
+const (
+	asyncBufs    = 4
+	asyncBufSize = 512 << 10 // a stream batch
+)
+
+func newAsyncHash(h hash.Hash) *asyncHash {
+	return &asyncHash{h: h, free: make(chan []byte, asyncBufs)}
+}
+
+// Write queues a copy of p; it never fails.
+func (a *asyncHash) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		var b []byte
+		select {
+		case b = <-a.free:
+		default:
+			// Allocate buffers as they are needed, no larger than the
+			// writes: a small file costs what it writes, not 2 MiB.
+			if a.made < asyncBufs {
+				a.made++
+				b = make([]byte, min(len(p), asyncBufSize))
+			} else {
+				b = <-a.free
+			}
+		}
+		k := copy(b, p)
+		p = p[k:]
+		prev, done := a.last, make(chan struct{})
+		a.last = done
+		go func() {
+			if prev != nil {
+				<-prev
+			}
+			a.h.Write(b[:k])
+			a.free <- b
+			close(done)
+		}()
+	}
+	return n, nil
+}
+
+// Sum waits for everything written to be hashed and returns the digest.
+// Write must not be called after it.
+func (a *asyncHash) Sum() []byte {
+	if a.last != nil {
+		<-a.last
+	}
+	return a.h.Sum(nil)
 }
 
 func (w *signedWriter) Close() error {
@@ -265,7 +334,7 @@ func (w *signedWriter) Close() error {
 	if err := w.WriteCloser.Close(); err != nil {
 		return err
 	}
-	sig, err := sign.SignDigest(w.signer, w.hashed.h.Sum(nil))
+	sig, err := sign.SignDigest(w.signer, w.hashed.h.Sum())
 	if err != nil {
 		return err
 	}
@@ -283,7 +352,7 @@ func (w *signedWriter) Close() error {
 // returned are held, so memory stays flat for any file.
 type trailer struct {
 	src  io.Reader
-	h    hash.Hash
+	h    *asyncHash
 	n    int
 	buf  []byte
 	held int
@@ -291,7 +360,7 @@ type trailer struct {
 }
 
 func newTrailer(src io.Reader, h hash.Hash, n int) *trailer {
-	return &trailer{src: src, h: h, n: n, buf: make([]byte, n+64<<10)}
+	return &trailer{src: src, h: newAsyncHash(h), n: n, buf: make([]byte, n+256<<10)}
 }
 
 func (t *trailer) Read(p []byte) (int, error) {
@@ -318,7 +387,7 @@ func (t *trailer) verify(pub crypto.PublicKey) error {
 	if t.held != t.n {
 		return fmt.Errorf("%w: the signature is truncated", stream.ErrTruncated)
 	}
-	if err := sign.VerifyDigest(pub, t.h.Sum(nil), t.buf[:t.n]); err != nil {
+	if err := sign.VerifyDigest(pub, t.h.Sum(), t.buf[:t.n]); err != nil {
 		return ErrSignature
 	}
 	return nil
@@ -373,6 +442,60 @@ func (s *signedReader) Read(p []byte) (int, error) {
 	}
 }
 
+// WriteTo writes the plaintext to w as Read releases it (the final
+// chunk only after the signature verified), but lets the payload reader
+// write its batches to w itself, straight from its buffers on its
+// workers (stream.Reader.WriteTo), instead of copying each through Read.
+func (s *signedReader) WriteTo(w io.Writer) (int64, error) {
+	wt, ok := s.r.(io.WriterTo)
+	if !ok || s.total > 0 || s.err != nil {
+		return io.Copy(w, struct{ io.Reader }{s}) // Read was used already
+	}
+	hb := &holdBack{w: w}
+	_, err := wt.WriteTo(hb)
+	s.total, s.released = hb.total, hb.total-int64(len(hb.held))
+	if err == nil {
+		err = s.t.verify(s.pub)
+	}
+	if err != nil {
+		s.err = err
+		return s.released, err
+	}
+	s.verified, s.err = true, io.EOF
+	n, err := w.Write(hb.held)
+	s.released += int64(n)
+	return s.released, err
+}
+
+// holdBack passes the plaintext through to w up to the last chunk
+// boundary and keeps the rest (less than a chunk), which may be the final
+// chunk: it is released only once the signature verified.
+type holdBack struct {
+	w     io.Writer
+	held  []byte
+	total int64
+}
+
+func (hb *holdBack) Write(p []byte) (int, error) {
+	hb.total += int64(len(p))
+	keep := int(hb.total % stream.ChunkSize)
+	if len(hb.held)+len(p) <= keep {
+		hb.held = append(hb.held, p...)
+		return len(p), nil
+	}
+	if len(hb.held) > 0 {
+		if _, err := hb.w.Write(hb.held); err != nil {
+			return 0, err
+		}
+		hb.held = hb.held[:0]
+	}
+	if _, err := hb.w.Write(p[:len(p)-keep]); err != nil {
+		return 0, err
+	}
+	hb.held = append(hb.held, p[len(p)-keep:]...)
+	return len(p), nil
+}
+
 // openPayload returns the plaintext reader of the payload in src, for a
 // signed header one that also verifies the signature.
 func (h *Header) openPayload(dataKey, fixed []byte, src io.Reader) (io.Reader, error) {
@@ -392,30 +515,114 @@ func (h *Header) openPayload(dataKey, fixed []byte, src io.Reader) (io.Reader, e
 }
 
 // verifyAt checks the signature of a signed file of size bytes with
-// random access: it reads and hashes the whole file, 1 MiB at a time, and
-// returns the payload's size (the file less header and signature).
-func (h *Header) verifyAt(src io.ReaderAt, size int64) (int64, error) {
+// random access: it reads and hashes the whole file, one verifiedBlock at
+// a time, and returns the payload's size (the file less header and
+// signature) and the payload to decrypt from. For a signed file that is a
+// reader that checks every byte it returns against what was hashed: the
+// signature vouches for the bytes read during verification, and reading
+// the range again from src afterwards would trust the file not to have
+// changed in between. A recipient who can write the file (and, holding
+// the data key, forge chunks that authenticate) could otherwise swap the
+// range after the signature checked out.
+func (h *Header) verifyAt(src io.ReaderAt, size int64) (int64, io.ReaderAt, error) {
 	payload := size - h.Size()
 	if h.Signer == nil {
-		return payload, nil
+		return payload, io.NewSectionReader(src, h.Size(), payload), nil
 	}
 	payload -= int64(h.Signer.SignatureSize)
 	if payload < 0 {
-		return 0, fmt.Errorf("%w: the signature is truncated", stream.ErrTruncated)
+		return 0, nil, fmt.Errorf("%w: the signature is truncated", stream.ErrTruncated)
 	}
 	d, err := h.signedHash()
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	if _, err := io.CopyBuffer(d, io.NewSectionReader(src, h.Size(), payload), make([]byte, 1<<20)); err != nil {
-		return 0, fmt.Errorf("failed to read payload: %w", err)
+	v := &verifiedReaderAt{src: io.NewSectionReader(src, h.Size(), payload), size: payload,
+		sums: make([][sha256.Size]byte, 0, (payload+verifiedBlock-1)/verifiedBlock)}
+	buf := make([]byte, verifiedBlock)
+	for off := int64(0); off < payload; off += verifiedBlock {
+		b := buf[:min(verifiedBlock, payload-off)]
+		if n, err := v.src.ReadAt(b, off); n < len(b) {
+			return 0, nil, fmt.Errorf("failed to read payload: %w", err)
+		}
+		d.Write(b)
+		v.sums = append(v.sums, sha256.Sum256(b))
 	}
 	sig := make([]byte, h.Signer.SignatureSize)
 	if n, err := src.ReadAt(sig, size-int64(len(sig))); n < len(sig) {
-		return 0, fmt.Errorf("failed to read signature: %w", err)
+		return 0, nil, fmt.Errorf("failed to read signature: %w", err)
 	}
 	if err := sign.VerifyDigest(h.Signer.pub, d.Sum(nil), sig); err != nil {
-		return 0, ErrSignature
+		return 0, nil, ErrSignature
 	}
-	return payload, nil
+	return payload, v, nil
+}
+
+// verifiedBlock is the unit verifyAt reads and remembers a SHA-256 of:
+// 32 bytes of memory per MiB of file (3.2 MB for 100 GB), and at most one
+// block read beyond what a random read needs at either end.
+const verifiedBlock = 1 << 20
+
+// ErrChanged means a signed file read with random access changed after
+// its signature was verified.
+var ErrChanged = fmt.Errorf("%w: the file changed after its signature was verified", ErrSignature)
+
+// verifiedReaderAt serves the payload of a signed file in whole blocks
+// whose SHA-256 matches the one taken while the signature was verified.
+// It keeps the last block it checked, so the chunk-batch reads of a range
+// read each block once. Safe for concurrent use, as io.ReaderAt must be.
+type verifiedReaderAt struct {
+	src  io.ReaderAt
+	size int64
+	sums [][sha256.Size]byte
+
+	mu    sync.Mutex
+	buf   []byte // a block's worth, allocated on the first read
+	block int64  // which block buf[:n] holds, if valid
+	n     int
+	valid bool
+}
+
+func (v *verifiedReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("envelope: negative offset")
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	n := 0
+	for n < len(p) {
+		at := off + int64(n)
+		if at >= v.size {
+			return n, io.EOF
+		}
+		b, err := v.load(at / verifiedBlock)
+		if err != nil {
+			return n, err
+		}
+		n += copy(p[n:], b[at%verifiedBlock:])
+	}
+	return n, nil
+}
+
+// load returns block i, read from src and checked against its sum.
+func (v *verifiedReaderAt) load(i int64) ([]byte, error) {
+	if v.valid && v.block == i {
+		return v.buf[:v.n], nil
+	}
+	if v.buf == nil {
+		v.buf = make([]byte, verifiedBlock)
+	}
+	v.valid = false
+	b := v.buf[:min(verifiedBlock, v.size-i*verifiedBlock)]
+	if n, err := v.src.ReadAt(b, i*verifiedBlock); n < len(b) {
+		if err == nil || err == io.EOF {
+			return nil, ErrChanged
+		}
+		return nil, fmt.Errorf("failed to read payload: %w", err)
+	}
+	if sha256.Sum256(b) != v.sums[i] {
+		return nil, ErrChanged
+	}
+	v.block, v.n, v.valid = i, len(b), true
+	return b, nil
 }

@@ -139,6 +139,12 @@ func writeSignedVectors(t *testing.T) {
 	twoFull := three[:2*stream.ChunkSize]
 	ctx := map[string]string{"app": "billing", "env": "prod"}
 	base := seal(three, ctx, keys["signer-ed25519"])
+	// signed-sig-cut drops the last signature byte, and the mutation
+	// sweep appends a zero byte to every vector: with a signature ending
+	// in 0x00 that would rebuild the valid file.
+	for base[len(base)-1] == 0 {
+		base = seal(three, ctx, keys["signer-ed25519"])
+	}
 	v3 := bytes.Clone(base)
 	v3[7] = 3
 	add("version-3", "format version byte set to 3", v3, "unsupported-version", nil)
@@ -146,7 +152,12 @@ func writeSignedVectors(t *testing.T) {
 	add("signed-empty", "empty plaintext signed by signer-ed25519", seal(nil, nil, keys["signer-ed25519"]), "ok", nil)
 	full := pattern(stream.ChunkSize)
 	add("signed-exact-chunk", "16384 bytes signed by signer-ed25519: the final chunk is empty", seal(full, nil, keys["signer-ed25519"]), "ok", full)
-	add("signed-p256-cert", "one byte signed by signer-p256, with its certificate (issued by signer-ca.pem)", seal([]byte("x"), nil, keys["signer-p256"], leaf), "ok", []byte("x"))
+	p256 := seal([]byte("x"), nil, keys["signer-p256"], leaf)
+	add("signed-p256-cert", "one byte signed by signer-p256, with its certificate (issued by signer-ca.pem)", p256, "ok", []byte("x"))
+	highS := bytes.Clone(p256)
+	s := highS[len(highS)-32:]
+	new(big.Int).Sub(elliptic.P256().Params().N, new(big.Int).SetBytes(s)).FillBytes(s)
+	add("signed-p256-high-s", "signed-p256-cert with s replaced by n - s: a valid ECDSA signature, but not low-S", highS, "signature", nil)
 	add("signed-rsa2048", "one byte signed by signer-rsa2048 (RSASSA-PSS)", seal([]byte("x"), nil, keys["signer-rsa2048"]), "ok", []byte("x"))
 	add("signed-sig-flip", "last signature byte flipped: the full chunks are released, the final one is not", flip(base, len(base)-1), "signature", twoFull)
 	add("signed-sig-dropped", "the 64-byte signature removed", base[:len(base)-64], "chunk-authentication", twoFull)

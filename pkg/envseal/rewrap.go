@@ -3,6 +3,7 @@ package envseal
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
 	"io"
@@ -28,7 +29,20 @@ type RewrapOptions struct {
 	// back; ErrNotMine (the service cannot start from that stanza) always
 	// does.
 	FallBack func(error) bool
+	// Signer re-signs a signed file: its public key must be the file's
+	// signer key, whose signer block (and certificates) the file keeps.
+	// The payload is copied and hashed, and the old signature verified on
+	// the way.
+	Signer crypto.Signer
+	// DropSignature makes a signed file an unsigned one: that changes the
+	// payload's key derivation, so the payload is decrypted (its
+	// signature verified) and encrypted again under the same data key.
+	DropSignature bool
 }
+
+// ErrNotSignedFile is returned for Signer or DropSignature on an
+// unsigned file.
+var ErrNotSignedFile = errors.New("the file is not signed")
 
 // UnknownKeyIDError is returned when RewrapOptions.Remove names a key id
 // the file has no stanza for: a typo must not pass for a revocation.
@@ -46,7 +60,9 @@ var ErrNoRecipients = errors.New("rewrap would leave the file with no recipients
 // Rewrap copies the file in src to dst with its recipients changed. The data
 // key is unwrapped with one of identities and wrapped for each added
 // recipient; the header gets a new MAC and the payload is copied byte for
-// byte, never decrypted, so this is fast at any size. Armor is kept. On
+// byte, never decrypted, so this is fast at any size (a signed file, with
+// opts.Signer, is read whole to be signed again; with opts.DropSignature,
+// decrypted and encrypted again). Armor is kept. On
 // error dst may already hold part of the new file: write to a temporary
 // file and rename it into place only when Rewrap returned nil.
 func Rewrap(ctx context.Context, dst io.Writer, src io.Reader, identities []keyprovider.Unwrapper, opts *RewrapOptions) error {
@@ -78,6 +94,12 @@ func RewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, identi
 	if opts == nil {
 		opts = &RewrapOptions{}
 	}
+	switch {
+	case opts.Signer != nil && opts.DropSignature:
+		return nil, errors.New("rewrap: Signer and DropSignature cannot be combined")
+	case h.Signer == nil && (opts.Signer != nil || opts.DropSignature):
+		return nil, ErrNotSignedFile
+	}
 	dk, from, err := h.UnwrapDataKey(ctx, identities)
 	if err != nil {
 		return nil, err
@@ -96,6 +118,14 @@ func RewrapHeader(ctx context.Context, h *envelope.Header, prefix []byte, identi
 	}
 	if len(kept) == 0 {
 		return nil, ErrNoRecipients
+	}
+	// A signed file's stanzas are signed bytes: without Signer or
+	// DropSignature, Rewrap refuses it with envelope.ErrSigned.
+	switch {
+	case h.Signer != nil && opts.Signer != nil:
+		return envelope.RewrapResigned(h, dk, kept, prefix, opts.Signer)
+	case h.Signer != nil && opts.DropSignature:
+		return envelope.RewrapUnsigned(h, dk, kept, prefix)
 	}
 	return envelope.Rewrap(h, dk, kept, prefix)
 }
@@ -184,8 +214,8 @@ func writeEnvelope(dst io.Writer, h *envelope.Header, payload io.Reader, armored
 	if _, err := dst.Write(hdr); err != nil {
 		return fmt.Errorf("failed to write header: %w", err)
 	}
-	if _, err := io.Copy(dst, payload); err != nil {
-		return fmt.Errorf("failed to copy payload: %w", err)
+	if err := h.WritePayload(dst, payload); err != nil {
+		return err
 	}
 	if aw != nil {
 		return aw.Close()

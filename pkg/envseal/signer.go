@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,9 +33,11 @@ type SignerPolicy struct {
 	Keys []crypto.PublicKey
 	// Roots, if set, are trusted CAs for the signer's certificate.
 	Roots *x509.CertPool
-	// Name, with Roots, must equal one of the certificate's DNS names
-	// (case-insensitively), email addresses or URIs. Wildcards do not
-	// match: a signer is one identity.
+	// Name, with Roots, must equal one of the certificate's subject
+	// alternative names of the kind its syntax gives: a URI if it has
+	// "://", an email address if it has "@", else a DNS name (compared
+	// case-insensitively). Wildcards do not match: a signer is one
+	// identity.
 	Name string
 	// Now is the time certificates must be valid at; zero is time.Now().
 	Now time.Time
@@ -89,28 +92,63 @@ func VerifySignerCert(leaf *x509.Certificate, intermediates []*x509.Certificate,
 		return fmt.Errorf("%w: certificate %q: %v", ErrSignerNotTrusted, leaf.Subject, err)
 	}
 	if name != "" && !certNames(leaf, name) {
-		return fmt.Errorf("%w: certificate %q does not name %q (it names %s)", ErrSignerNotTrusted, leaf.Subject, name, strings.Join(CertNames(leaf), ", "))
+		return fmt.Errorf("%w: certificate %q does not name %q as %s (it names %s)", ErrSignerNotTrusted, leaf.Subject, name, nameKind(name), quotedNames(leaf))
 	}
 	return nil
 }
 
+// nameKind is the kind of SAN a signer name is compared with, by its
+// syntax: a URI has "://", an email address "@", anything else is a DNS
+// name. Comparing with every kind would let a CA that vouches for a URI
+// or DNS name spelled like an address (URI:ci@example.com) certify the
+// address ci@example.com, which it never checked.
+func nameKind(name string) string {
+	switch {
+	case strings.Contains(name, "://"):
+		return "URI"
+	case strings.Contains(name, "@"):
+		return "email"
+	}
+	return "DNS"
+}
+
 func certNames(c *x509.Certificate, name string) bool {
-	for _, d := range c.DNSNames {
-		if strings.EqualFold(d, name) {
-			return true
+	switch nameKind(name) {
+	case "URI":
+		for _, u := range c.URIs {
+			if u.String() == name {
+				return true
+			}
 		}
-	}
-	for _, e := range c.EmailAddresses {
-		if e == name {
-			return true
+	case "email":
+		for _, e := range c.EmailAddresses {
+			if e == name {
+				return true
+			}
 		}
-	}
-	for _, u := range c.URIs {
-		if u.String() == name {
-			return true
+	default:
+		for _, d := range c.DNSNames {
+			if strings.EqualFold(d, name) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// quotedNames lists a certificate's SANs for a message, each quoted: they
+// come from the file, and a name with terminal escapes must not reach the
+// user's terminal as such.
+func quotedNames(c *x509.Certificate) string {
+	names := CertNames(c)
+	if len(names) == 0 {
+		return "no DNS, email or URI name"
+	}
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // CertNames lists a certificate's DNS, email and URI subject alternative

@@ -23,7 +23,8 @@ import (
 //     over the same hash. PKCS#1 v1.5 is never asked for.
 //   - Ed25519: opts is *ed25519.Options{Hash: crypto.SHA512} and digest is a
 //     SHA-512 hash: Ed25519ph (RFC 8032), since pure Ed25519 needs the whole
-//     message in memory.
+//     message in memory. Envelope signatures set opts.Context too ("envseal
+//     signed file v2"): a signer must honour it or fail.
 //
 // Public must return *ecdsa.PublicKey, *rsa.PublicKey or ed25519.PublicKey.
 type Signer interface {
