@@ -309,9 +309,18 @@ func (plan *rewrapPlan) file(ctx context.Context, ios *IOStreams, t rewrapTarget
 	if err := checkSingleLink(path, ""); err != nil {
 		return fail(err)
 	}
+	// As single-file --in-place does: without the lock, two runs (or an
+	// edit and a run) read the same version and the one that renames last
+	// undoes the other, a revoked recipient back. A dry run takes it too,
+	// so that it reports a file that is being changed.
+	l, err := lockInPlace(path)
+	if err != nil {
+		return fail(err)
+	}
+	defer l.Close()
 	popts := *plan.popts
 	popts.Warnings = ios.ErrOut
-	err := rewriteFile(ctx, ios, path, path, true, func(h *envelope.Header, prefix []byte) (*envelope.Header, error) {
+	err = rewriteFile(ctx, ios, path, path, true, func(h *envelope.Header, prefix []byte) (*envelope.Header, error) {
 		rec.Before = stanzaIDs(h.Stanzas)
 		after, adders, err := plan.recipients(rec.Before)
 		if err != nil {
