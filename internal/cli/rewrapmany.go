@@ -44,9 +44,10 @@ type rewrapRecord struct {
 }
 
 // bulk reports whether rewrap runs over many files: several PATHs, a
-// directory, or --dry-run or --json, which only bulk rewrap has.
+// directory, or --dry-run, --json or --allow-absent, which only bulk
+// rewrap has.
 func (opts *RewrapOptions) bulk() bool {
-	return len(opts.Inputs) > 1 || opts.DryRun || opts.JSON || (len(opts.Inputs) == 1 && isDir(opts.Inputs[0]))
+	return len(opts.Inputs) > 1 || opts.DryRun || opts.JSON || opts.AllowAbsent || (len(opts.Inputs) == 1 && isDir(opts.Inputs[0]))
 }
 
 func checkBulkFlags(opts *RewrapOptions) error {
@@ -99,6 +100,7 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 	var n struct{ done, skipped, failed int }
 	enc := json.NewEncoder(ios.Out)
 	var gate throttle.Gate
+	seen := make([]bool, len(plan.remove)) // which --remove ids some file had
 	started := workpool.Ordered(ctx, len(targets), opts.Batch.Jobs, opts.Batch.window(),
 		func(ctx context.Context, i int) rewrapResult {
 			fios, buf := fileStreams(ios, opts.Batch.Jobs)
@@ -118,6 +120,9 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 			rec := r.rec
 			if rec.err != nil && ctx.Err() != nil {
 				return false // interrupted: not this file's failure
+			}
+			for i, id := range plan.remove {
+				seen[i] = seen[i] || slices.Contains(rec.Before, id)
 			}
 			switch rec.Action {
 			case actionFailed:
@@ -147,7 +152,32 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 		}
 		fmt.Fprintf(ios.ErrOut, "envseal: %s %d, skipped %d, failed %d of %d files\n", verb, n.done, n.skipped, n.failed, len(targets))
 	}
-	return batchResult(n.failed, started, len(targets))
+	err = batchResult(n.failed, started, len(targets))
+	if absent := absentIDs(plan.remove, seen); absent != nil && !opts.AllowAbsent {
+		if err != nil {
+			PrintError(ios.ErrOut, absent)
+		} else {
+			err = absent
+		}
+	}
+	return err
+}
+
+// absentIDs fails if a --remove id was in no file the run read: a file
+// without it and with every --add key is skipped as at the target, so a
+// mistyped id would otherwise pass, exit 0, for a revocation.
+func absentIDs(remove []string, seen []bool) error {
+	var ids []string
+	for i, id := range remove {
+		if !seen[i] {
+			ids = append(ids, displayQuoted(id))
+		}
+	}
+	if ids == nil {
+		return nil
+	}
+	return withHint(fmt.Errorf("--remove key id %s: no file of the run has a recipient with it", strings.Join(ids, ", ")),
+		"key ids are as 'envseal inspect FILE' shows them; to rerun a revocation that is done, pass --allow-absent")
 }
 
 type rewrapResult struct {
