@@ -195,7 +195,7 @@ func runBatch(ctx context.Context, ios *IOStreams, opts transformOptions, jobs [
 			return ctx.Err() == nil
 		}
 		failed++
-		PrintError(ios.ErrOut, fmt.Errorf("%s: %w", jobs[i].in, r.err))
+		PrintError(ios.ErrOut, fmt.Errorf("%s: %w", displayString(jobs[i].in), r.err))
 		return !b.FailFast
 	})
 	if ctx.Err() != nil {

@@ -127,7 +127,7 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 			switch rec.Action {
 			case actionFailed:
 				n.failed++
-				PrintError(ios.ErrOut, fmt.Errorf("%s: %w", rec.Path, rec.err))
+				PrintError(ios.ErrOut, fmt.Errorf("%s: %w", displayString(rec.Path), rec.err))
 			case actionSkipped:
 				n.skipped++
 			default:
@@ -185,13 +185,15 @@ type rewrapResult struct {
 	msgs *bytes.Buffer
 }
 
-// line is a record as the text report prints it.
+// line is a record as the text report prints it, the path and key ids
+// escaped for a terminal (a file name can hold any byte but / and NUL).
 func (r *rewrapRecord) line() string {
+	path := displayString(r.Path)
 	switch {
 	case r.Note != "":
-		return fmt.Sprintf("%s %s: %s", r.Action, r.Path, r.Note)
+		return fmt.Sprintf("%s %s: %s", r.Action, path, r.Note)
 	case r.Action == actionSkipped:
-		return fmt.Sprintf("skipped %s: already has the target recipients", r.Path)
+		return fmt.Sprintf("skipped %s: already has the target recipients", path)
 	}
 	verb := r.Action
 	if verb == actionWouldRewrap {
@@ -200,15 +202,15 @@ func (r *rewrapRecord) line() string {
 	var change []string
 	for _, id := range r.After {
 		if !slices.Contains(r.Before, id) {
-			change = append(change, "+"+id)
+			change = append(change, "+"+displayString(id))
 		}
 	}
 	for _, id := range r.Before {
 		if !slices.Contains(r.After, id) {
-			change = append(change, "-"+id)
+			change = append(change, "-"+displayString(id))
 		}
 	}
-	return fmt.Sprintf("%s %s: %s", verb, r.Path, strings.Join(change, " "))
+	return fmt.Sprintf("%s %s: %s", verb, path, strings.Join(change, " "))
 }
 
 // recipientIDs learns the stanza key id each recipient makes (for KMS the
