@@ -99,6 +99,7 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 	ios := opts.IO
 	var n struct{ done, skipped, failed int }
 	enc := json.NewEncoder(ios.Out)
+	var reportErr error // the first failed --json write: the report is incomplete
 	var gate throttle.Gate
 	seen := make([]bool, len(plan.remove)) // which --remove ids some file had
 	started := workpool.Ordered(ctx, len(targets), opts.Batch.Jobs, opts.Batch.window(),
@@ -134,8 +135,8 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 				n.done++
 			}
 			if opts.JSON {
-				if err := enc.Encode(rec); err != nil {
-					PrintError(ios.ErrOut, err)
+				if err := enc.Encode(rec); err != nil && reportErr == nil {
+					reportErr = fmt.Errorf("failed to write the --json report: %w", err)
 				}
 			} else if rec.Action != actionFailed && !ios.Quiet {
 				fmt.Fprintln(ios.ErrOut, rec.line())
@@ -152,15 +153,24 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 		}
 		fmt.Fprintf(ios.ErrOut, "envseal: %s %d, skipped %d, failed %d of %d files\n", verb, n.done, n.skipped, n.failed, len(targets))
 	}
-	err = batchResult(n.failed, started, len(targets))
-	if absent := absentIDs(plan.remove, seen); absent != nil && !opts.AllowAbsent {
+	// Each of these fails the run; all are said, the last is returned.
+	var absent error
+	if !opts.AllowAbsent {
+		absent = absentIDs(plan.remove, seen)
+	}
+	var errs []error
+	for _, err := range []error{reportErr, absent, batchResult(n.failed, started, len(targets))} {
 		if err != nil {
-			PrintError(ios.ErrOut, absent)
-		} else {
-			err = absent
+			errs = append(errs, err)
 		}
 	}
-	return err
+	if len(errs) == 0 {
+		return nil
+	}
+	for _, err := range errs[:len(errs)-1] {
+		PrintError(ios.ErrOut, err)
+	}
+	return errs[len(errs)-1]
 }
 
 // absentIDs fails if a --remove id was in no file the run read: a file
