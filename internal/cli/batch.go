@@ -195,7 +195,7 @@ func runBatch(ctx context.Context, ios *IOStreams, opts transformOptions, jobs [
 			return ctx.Err() == nil
 		}
 		failed++
-		PrintError(ios.ErrOut, fmt.Errorf("%s: %w", jobs[i].in, r.err))
+		PrintError(ios.ErrOut, fmt.Errorf("%s: %w", displayString(jobs[i].in), r.err))
 		return !b.FailFast
 	})
 	if ctx.Err() != nil {
@@ -233,9 +233,13 @@ func sealBatch(ctx context.Context, opts *SealOptions, ws []keyprovider.Wrapper,
 func openBatch(ctx context.Context, opts *OpenOptions, ids []keyprovider.Unwrapper, required map[string]string) error {
 	jobs, err := batchJobs(opts.Inputs, opts.Output, func(base string) (string, error) {
 		name, ok := strings.CutSuffix(base, sealedSuffix)
-		if !ok || name == "" {
+		switch {
+		case !ok || name == "":
 			return "", usageErrorf("open it on its own with -o OUT, or rename it to FILE"+sealedSuffix,
-				"%s does not end in %s: cannot name its output", base, sealedSuffix)
+				"%s does not end in %s: cannot name its output", displayString(base), sealedSuffix)
+		case name == "." || name == "..": // DIR/. and DIR/.. are not files
+			return "", usageErrorf("open it on its own with -o OUT, or rename it to FILE"+sealedSuffix,
+				"%s would be opened to %q: cannot name its output", displayString(base), name)
 		}
 		return name, nil
 	})

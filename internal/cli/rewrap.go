@@ -39,6 +39,9 @@ type RewrapOptions struct {
 	DryRun bool
 	JSON   bool
 	Batch  BatchOptions
+
+	// AllowAbsent accepts a --remove id that no file has (a rerun).
+	AllowAbsent bool
 }
 
 // NewCmdRewrap builds envseal rewrap. runF replaces the run function in tests.
@@ -73,7 +76,10 @@ inside a directory are not followed: a link is skipped with a note. A file
 already at the target, that is, with a stanza for every --add key and none
 with a --remove key id, is skipped without a KMS call, so a rerun after an
 interrupted run finishes the job; a file that has some --add keys gets only
-the missing ones. --dry-run writes nothing and says what would change
+the missing ones. A --remove key id that no file of the run has fails the
+run (exit 1), a typo must not pass for a revocation: a rerun after a
+completed one, where every file already lacks it, passes --allow-absent.
+--dry-run writes nothing and says what would change
 (it still unwraps each file's data key, to check that the run would
 succeed). The exit status is 0 only if every file was rewrapped or
 skipped.`,
@@ -111,6 +117,7 @@ skipped.`,
 	f.BoolVar(&opts.JSON, "json", false, "with --in-place, print one JSON record per file")
 	f.StringVar(&opts.SignWith, "sign-with", "", "re-sign a signed file with its signer's key `URI`")
 	f.BoolVar(&opts.DropSignature, "drop-signature", false, "make a signed file unsigned (re-encrypts its payload)")
+	f.BoolVar(&opts.AllowAbsent, "allow-absent", false, "with --in-place, accept a --remove key id that no file has (a rerun of a finished revocation)")
 	addBatchFlags(cmd, &opts.Batch)
 	return cmd
 }

@@ -44,9 +44,10 @@ type rewrapRecord struct {
 }
 
 // bulk reports whether rewrap runs over many files: several PATHs, a
-// directory, or --dry-run or --json, which only bulk rewrap has.
+// directory, or --dry-run, --json or --allow-absent, which only bulk
+// rewrap has.
 func (opts *RewrapOptions) bulk() bool {
-	return len(opts.Inputs) > 1 || opts.DryRun || opts.JSON || (len(opts.Inputs) == 1 && isDir(opts.Inputs[0]))
+	return len(opts.Inputs) > 1 || opts.DryRun || opts.JSON || opts.AllowAbsent || (len(opts.Inputs) == 1 && isDir(opts.Inputs[0]))
 }
 
 func checkBulkFlags(opts *RewrapOptions) error {
@@ -98,7 +99,9 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 	ios := opts.IO
 	var n struct{ done, skipped, failed int }
 	enc := json.NewEncoder(ios.Out)
+	var reportErr error // the first failed --json write: the report is incomplete
 	var gate throttle.Gate
+	seen := make([]bool, len(plan.remove)) // which --remove ids some file had
 	started := workpool.Ordered(ctx, len(targets), opts.Batch.Jobs, opts.Batch.window(),
 		func(ctx context.Context, i int) rewrapResult {
 			fios, buf := fileStreams(ios, opts.Batch.Jobs)
@@ -119,18 +122,21 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 			if rec.err != nil && ctx.Err() != nil {
 				return false // interrupted: not this file's failure
 			}
+			for i, id := range plan.remove {
+				seen[i] = seen[i] || slices.Contains(rec.Before, id)
+			}
 			switch rec.Action {
 			case actionFailed:
 				n.failed++
-				PrintError(ios.ErrOut, fmt.Errorf("%s: %w", rec.Path, rec.err))
+				PrintError(ios.ErrOut, fmt.Errorf("%s: %w", displayString(rec.Path), rec.err))
 			case actionSkipped:
 				n.skipped++
 			default:
 				n.done++
 			}
 			if opts.JSON {
-				if err := enc.Encode(rec); err != nil {
-					PrintError(ios.ErrOut, err)
+				if err := enc.Encode(rec); err != nil && reportErr == nil {
+					reportErr = fmt.Errorf("failed to write the --json report: %w", err)
 				}
 			} else if rec.Action != actionFailed && !ios.Quiet {
 				fmt.Fprintln(ios.ErrOut, rec.line())
@@ -147,7 +153,41 @@ func rewrapMany(ctx context.Context, opts *RewrapOptions) error {
 		}
 		fmt.Fprintf(ios.ErrOut, "envseal: %s %d, skipped %d, failed %d of %d files\n", verb, n.done, n.skipped, n.failed, len(targets))
 	}
-	return batchResult(n.failed, started, len(targets))
+	// Each of these fails the run; all are said, the last is returned.
+	var absent error
+	if !opts.AllowAbsent {
+		absent = absentIDs(plan.remove, seen)
+	}
+	var errs []error
+	for _, err := range []error{reportErr, absent, batchResult(n.failed, started, len(targets))} {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	for _, err := range errs[:len(errs)-1] {
+		PrintError(ios.ErrOut, err)
+	}
+	return errs[len(errs)-1]
+}
+
+// absentIDs fails if a --remove id was in no file the run read: a file
+// without it and with every --add key is skipped as at the target, so a
+// mistyped id would otherwise pass, exit 0, for a revocation.
+func absentIDs(remove []string, seen []bool) error {
+	var ids []string
+	for i, id := range remove {
+		if !seen[i] {
+			ids = append(ids, displayQuoted(id))
+		}
+	}
+	if ids == nil {
+		return nil
+	}
+	return withHint(fmt.Errorf("--remove key id %s: no file of the run has a recipient with it", strings.Join(ids, ", ")),
+		"key ids are as 'envseal inspect FILE' shows them; to rerun a revocation that is done, pass --allow-absent")
 }
 
 type rewrapResult struct {
@@ -155,13 +195,15 @@ type rewrapResult struct {
 	msgs *bytes.Buffer
 }
 
-// line is a record as the text report prints it.
+// line is a record as the text report prints it, the path and key ids
+// escaped for a terminal (a file name can hold any byte but / and NUL).
 func (r *rewrapRecord) line() string {
+	path := displayString(r.Path)
 	switch {
 	case r.Note != "":
-		return fmt.Sprintf("%s %s: %s", r.Action, r.Path, r.Note)
+		return fmt.Sprintf("%s %s: %s", r.Action, path, r.Note)
 	case r.Action == actionSkipped:
-		return fmt.Sprintf("skipped %s: already has the target recipients", r.Path)
+		return fmt.Sprintf("skipped %s: already has the target recipients", path)
 	}
 	verb := r.Action
 	if verb == actionWouldRewrap {
@@ -170,15 +212,15 @@ func (r *rewrapRecord) line() string {
 	var change []string
 	for _, id := range r.After {
 		if !slices.Contains(r.Before, id) {
-			change = append(change, "+"+id)
+			change = append(change, "+"+displayString(id))
 		}
 	}
 	for _, id := range r.Before {
 		if !slices.Contains(r.After, id) {
-			change = append(change, "-"+id)
+			change = append(change, "-"+displayString(id))
 		}
 	}
-	return fmt.Sprintf("%s %s: %s", verb, r.Path, strings.Join(change, " "))
+	return fmt.Sprintf("%s %s: %s", verb, path, strings.Join(change, " "))
 }
 
 // recipientIDs learns the stanza key id each recipient makes (for KMS the
@@ -309,9 +351,18 @@ func (plan *rewrapPlan) file(ctx context.Context, ios *IOStreams, t rewrapTarget
 	if err := checkSingleLink(path, ""); err != nil {
 		return fail(err)
 	}
+	// As single-file --in-place does: without the lock, two runs (or an
+	// edit and a run) read the same version and the one that renames last
+	// undoes the other, a revoked recipient back. A dry run takes it too,
+	// so that it reports a file that is being changed.
+	l, err := lockInPlace(path)
+	if err != nil {
+		return fail(err)
+	}
+	defer l.Close()
 	popts := *plan.popts
 	popts.Warnings = ios.ErrOut
-	err := rewriteFile(ctx, ios, path, path, true, func(h *envelope.Header, prefix []byte) (*envelope.Header, error) {
+	err = rewriteFile(ctx, ios, path, path, true, func(h *envelope.Header, prefix []byte) (*envelope.Header, error) {
 		rec.Before = stanzaIDs(h.Stanzas)
 		after, adders, err := plan.recipients(rec.Before)
 		if err != nil {
