@@ -30,14 +30,7 @@ func Reencrypt(h *Header, dataKey, prefix []byte, dst io.Writer) (io.WriteCloser
 	if h.Signer != nil {
 		return nil, ErrSigned
 	}
-	if err := h.verifyMAC(dataKey); err != nil {
-		return nil, err
-	}
-	fixed, err := h.fixedFields()
-	if err != nil {
-		return nil, err
-	}
-	if err := stream.CheckPrefix(dataKey, prefix, fixed); err != nil {
+	if err := h.checkOwnPayload(dataKey, prefix); err != nil {
 		return nil, err
 	}
 	return h.newPayload(dst, dataKey, nil)
@@ -55,14 +48,7 @@ func ReencryptSigned(h *Header, dataKey, prefix []byte, dst io.Writer, signer cr
 	if err := h.checkSigningKey(signer); err != nil {
 		return nil, err
 	}
-	if err := h.verifyMAC(dataKey); err != nil {
-		return nil, err
-	}
-	fixed, err := h.fixedFields()
-	if err != nil {
-		return nil, err
-	}
-	if err := stream.CheckPrefix(dataKey, prefix, fixed); err != nil {
+	if err := h.checkOwnPayload(dataKey, prefix); err != nil {
 		return nil, err
 	}
 	return h.newPayload(dst, dataKey, signer)
@@ -80,4 +66,20 @@ func (h *Header) OpenPayload(dataKey []byte, payload io.Reader) (io.Reader, erro
 		return nil, err
 	}
 	return h.openPayload(dataKey, fixed, payload)
+}
+
+// checkOwnPayload checks that dataKey is h's (the MAC) and that prefix,
+// the first bytes of the payload that followed h, commits to it: what
+// every writer that keeps a file's data key (rewrap, re-encryption) must
+// know before it makes a valid file from h, so that it never vouches for a
+// payload that is not this file's.
+func (h *Header) checkOwnPayload(dataKey, prefix []byte) error {
+	if err := h.verifyMAC(dataKey); err != nil {
+		return err
+	}
+	fixed, err := h.fixedFields()
+	if err != nil {
+		return err
+	}
+	return stream.CheckPrefix(dataKey, prefix, fixed)
 }

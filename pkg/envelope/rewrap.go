@@ -28,14 +28,7 @@ func Rewrap(h *Header, dataKey []byte, stanzas []*keyprovider.Stanza, prefix []b
 	if h.Signer != nil {
 		return nil, ErrSigned
 	}
-	if err := h.verifyMAC(dataKey); err != nil {
-		return nil, err
-	}
-	fixed, err := h.fixedFields()
-	if err != nil {
-		return nil, err
-	}
-	if err := stream.CheckPrefix(dataKey, prefix, fixed); err != nil {
+	if err := h.checkOwnPayload(dataKey, prefix); err != nil {
 		return nil, err
 	}
 	if err := checkStanzas(stanzas); err != nil {

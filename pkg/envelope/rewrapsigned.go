@@ -9,7 +9,6 @@ import (
 	"maps"
 
 	"github.com/envseal/envseal/internal/sign"
-	"github.com/envseal/envseal/internal/stream"
 	"github.com/envseal/envseal/pkg/keyprovider"
 )
 
@@ -60,20 +59,14 @@ func RewrapUnsigned(h *Header, dataKey []byte, stanzas []*keyprovider.Stanza, pr
 }
 
 func (h *Header) rewrapped(dataKey []byte, stanzas []*keyprovider.Stanza, prefix []byte, si *SignerInfo, signer crypto.Signer) (*Header, error) {
-	if err := h.verifyMAC(dataKey); err != nil {
-		return nil, err
-	}
-	fixed, err := h.fixedFields()
-	if err != nil {
-		return nil, err
-	}
-	if err := stream.CheckPrefix(dataKey, prefix, fixed); err != nil {
+	if err := h.checkOwnPayload(dataKey, prefix); err != nil {
 		return nil, err
 	}
 	if err := checkStanzas(stanzas); err != nil {
 		return nil, err
 	}
 	n := &Header{Context: maps.Clone(h.Context), Stanzas: stanzas, Signer: si}
+	var err error
 	if n.MAC, err = n.computeMAC(dataKey); err != nil {
 		return nil, err
 	}
