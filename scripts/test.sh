@@ -31,7 +31,7 @@ step "dependencies (scripts/deps.sh)"
 scripts/deps.sh
 export PATH="$(go env GOPATH)/bin:$PATH"
 
-step "static checks"
+step "static checks (gofmt, go mod tidy, go vet)"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "gofmt needed on: $unformatted" >&2
@@ -46,13 +46,17 @@ if ! tidy=$(go mod tidy -diff 2>&1); then
   exit 1
 fi
 go vet ./...
-staticcheck ./...
-# govulncheck reads a pinned copy of the vulnerability database (see
-# deps.sh) and scans with the toolchain go.mod names (GOTOOLCHAIN=auto): the
-# standard library's vulnerabilities are those of the Go that releases are
-# built with.
-osv=$(scripts/deps.sh vulndb-dir)
-GOTOOLCHAIN=auto govulncheck -db "file://$osv" ./...
+
+# analyze runs staticcheck and govulncheck. govulncheck reads a pinned copy
+# of the vulnerability database (see deps.sh) and scans with the toolchain
+# go.mod names (GOTOOLCHAIN=auto): the standard library's vulnerabilities
+# are those of the Go that releases are built with.
+analyze() {
+  local osv
+  staticcheck ./...
+  osv=$(scripts/deps.sh vulndb-dir)
+  GOTOOLCHAIN=auto govulncheck -db "file://$osv" ./...
+}
 
 # nocgo checks the release build: without cgo (as release cross-builds
 # are), with the version injected, explaining the missing PKCS#11 support.
@@ -68,14 +72,18 @@ nocgo() {
   rm -rf "$bin"
 }
 
-step "tests (go test -race, the CLI scripts without -race), and the build without cgo beside them"
+step "tests (go test -race, the CLI scripts without -race), with staticcheck, govulncheck and the build without cgo beside them"
 log=$(mktemp)
 summary=$(mktemp)
 nocgo_log=$(mktemp)
-trap 'rm -f "$log" "$log.cli" "$log.report" "$summary" "$nocgo_log" "$times_file"' EXIT
-# The race tests leave a core idle much of the time (CLI scripts waiting
-# on signals, timeouts and child processes): the no-cgo build and its
-# test run beside them rather than after.
+analyze_log=$(mktemp)
+trap 'rm -f "$log" "$log.cli" "$log.report" "$summary" "$nocgo_log" "$analyze_log" "$times_file"' EXIT
+# The tests leave a core idle much of the time (CLI scripts waiting on
+# signals, timeouts and child processes): the static analysis and the
+# no-cgo build run beside them rather than before or after, each with its
+# output in a log shown if it fails.
+analyze >"$analyze_log" 2>&1 &
+analyze_pid=$!
 nocgo >"$nocgo_log" 2>&1 &
 nocgo_pid=$!
 go build -o "$log.report" ./internal/testreport
@@ -98,6 +106,13 @@ rm -f "$log.cli"
 # line; it fails if anything failed.
 "$log.report" <"$log" >"$summary" || status=1
 cat "$summary"
+if ! wait "$analyze_pid"; then
+  echo "staticcheck or govulncheck failed:" >&2
+  cat "$analyze_log" >&2
+  status=1
+else
+  echo "staticcheck: ok; govulncheck: $(grep -m1 -i 'vulnerabilit' "$analyze_log" || echo ok)"
+fi
 if ! wait "$nocgo_pid"; then
   echo "the build without cgo failed:" >&2
   cat "$nocgo_log" >&2
