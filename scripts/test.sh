@@ -31,7 +31,7 @@ step "dependencies (scripts/deps.sh)"
 scripts/deps.sh
 export PATH="$(go env GOPATH)/bin:$PATH"
 
-step "static checks (gofmt, go mod tidy, go vet)"
+step "static checks (gofmt, go mod tidy)"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "gofmt needed on: $unformatted" >&2
@@ -45,14 +45,14 @@ if ! tidy=$(go mod tidy -diff 2>&1); then
   echo "$tidy" >&2
   exit 1
 fi
-go vet ./...
 
-# analyze runs staticcheck and govulncheck. govulncheck reads a pinned copy
+# analyze runs go vet, staticcheck and govulncheck. govulncheck reads a pinned copy
 # of the vulnerability database (see deps.sh) and scans with the toolchain
 # go.mod names (GOTOOLCHAIN=auto): the standard library's vulnerabilities
 # are those of the Go that releases are built with.
 analyze() {
   local osv
+  go vet ./...
   staticcheck ./...
   osv=$(scripts/deps.sh vulndb-dir)
   GOTOOLCHAIN=auto govulncheck -db "file://$osv" ./...
@@ -72,7 +72,7 @@ nocgo() {
   rm -rf "$bin"
 }
 
-step "tests (go test -race, the CLI scripts without -race), with staticcheck, govulncheck and the build without cgo beside them"
+step "tests (go test -race, the CLI scripts without -race), with vet, staticcheck, govulncheck and the build without cgo beside them"
 log=$(mktemp)
 summary=$(mktemp)
 nocgo_log=$(mktemp)
@@ -107,11 +107,11 @@ rm -f "$log.cli"
 "$log.report" <"$log" >"$summary" || status=1
 cat "$summary"
 if ! wait "$analyze_pid"; then
-  echo "staticcheck or govulncheck failed:" >&2
+  echo "go vet, staticcheck or govulncheck failed:" >&2
   cat "$analyze_log" >&2
   status=1
 else
-  echo "staticcheck: ok; govulncheck: $(grep -m1 -i 'vulnerabilit' "$analyze_log" || echo ok)"
+  echo "go vet, staticcheck: ok; govulncheck: $(grep -m1 -i 'vulnerabilit' "$analyze_log" || echo ok)"
 fi
 if ! wait "$nocgo_pid"; then
   echo "the build without cgo failed:" >&2
