@@ -192,7 +192,7 @@ func (p *Proxy) take(op, region string) (Fault, time.Duration, http.Handler) {
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	_, op, _ := strings.Cut(r.Header.Get("X-Amz-Target"), ".")
-	f, delay, next := p.take(op, signedRegion(r.Header.Get("Authorization")))
+	f, delay, next := p.take(op, SignedRegion(r.Header.Get("Authorization")))
 	switch f {
 	case Throttle:
 		apiError(w, http.StatusBadRequest, "ThrottlingException", "Rate exceeded")
@@ -211,9 +211,11 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// signedRegion extracts REGION from a SigV4 Authorization header,
-// "... Credential=AKID/DATE/REGION/kms/aws4_request, ...", or "".
-func signedRegion(auth string) string {
+// SignedRegion extracts REGION from a SigV4 Authorization header,
+// "... Credential=AKID/DATE/REGION/kms/aws4_request, ...", or "": the
+// region a request was made for, which both this proxy's routing and
+// testkms's recorder need.
+func SignedRegion(auth string) string {
 	_, cred, ok := strings.Cut(auth, "Credential=")
 	if !ok {
 		return ""

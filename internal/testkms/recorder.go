@@ -1,6 +1,7 @@
 package testkms
 
 import (
+	"github.com/envseal/envseal/internal/kmsfault"
 	"net/http"
 	"strings"
 	"sync"
@@ -55,21 +56,7 @@ type recordingClient struct {
 func (c *recordingClient) Do(req *http.Request) (*http.Response, error) {
 	_, op, _ := strings.Cut(req.Header.Get("X-Amz-Target"), ".")
 	c.r.mu.Lock()
-	c.r.calls = append(c.r.calls, Call{Op: op, Region: signedRegion(req.Header.Get("Authorization"))})
+	c.r.calls = append(c.r.calls, Call{Op: op, Region: kmsfault.SignedRegion(req.Header.Get("Authorization"))})
 	c.r.mu.Unlock()
 	return c.next.Do(req)
-}
-
-// signedRegion extracts REGION from a SigV4 "Credential=AKID/DATE/REGION/kms/aws4_request".
-func signedRegion(auth string) string {
-	_, cred, ok := strings.Cut(auth, "Credential=")
-	if !ok {
-		return ""
-	}
-	cred, _, _ = strings.Cut(cred, ",")
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 {
-		return ""
-	}
-	return parts[2]
 }
