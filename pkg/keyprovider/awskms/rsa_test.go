@@ -3,8 +3,6 @@ package awskms_test
 import (
 	"bytes"
 	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -173,8 +171,8 @@ func TestRSAPublicRefuses(t *testing.T) {
 		"sha1":         func(p *keyprovider.PublicKey) { p.Attrs["Algorithm"] = "RSAES_OAEP_SHA_1" },
 		"bad der":      func(p *keyprovider.PublicKey) { p.DER = p.DER[:40] },
 		"unknown attr": func(p *keyprovider.PublicKey) { p.Attrs["Region"] = "eu-west-1" },
-		"exponent 3":   func(p *keyprovider.PublicKey) { p.DER = withExponent(t, p.DER, 3) },
-		"exponent 1":   func(p *keyprovider.PublicKey) { p.DER = withExponent(t, p.DER, 1) },
+		"exponent 3":   func(p *keyprovider.PublicKey) { p.DER = sealtest.WithExponent(t, p.DER, 3) },
+		"exponent 1":   func(p *keyprovider.PublicKey) { p.DER = sealtest.WithExponent(t, p.DER, 1) },
 	} {
 		c := *pk
 		c.Attrs = map[string]string{"Key-Id": arn, "Algorithm": "RSAES_OAEP_SHA_256"}
@@ -185,22 +183,6 @@ func TestRSAPublicRefuses(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-}
-
-// withExponent returns the RSA public key der with its exponent set to e.
-func withExponent(t *testing.T, der []byte, e int) []byte {
-	t.Helper()
-	pub, err := x509.ParsePKIXPublicKey(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := *pub.(*rsa.PublicKey)
-	r.E = e
-	out, err := x509.MarshalPKIXPublicKey(&r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // Sealing to a key that is neither symmetric nor an RSA encryption key is

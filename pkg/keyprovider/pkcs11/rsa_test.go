@@ -272,9 +272,9 @@ func TestRSAWrongUse(t *testing.T) {
 		"bad alg":       {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": "RSA-PKCS1"}, DER: good.DER},
 		"bad id":        {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": "pkcs11:object=r?module-path=/x.so", "Algorithm": good.Attrs["Algorithm"]}, DER: good.DER},
 		"unknown attr":  {Scheme: "pkcs11", Attrs: map[string]string{"Key-Id": good.Attrs["Key-Id"], "Algorithm": good.Attrs["Algorithm"], "Label": "x"}, DER: good.DER},
-		"exponent 3":    {Scheme: "pkcs11", Attrs: good.Attrs, DER: withExponent(t, good.DER, 3)},
-		"exponent 1":    {Scheme: "pkcs11", Attrs: good.Attrs, DER: withExponent(t, good.DER, 1)},
-		"exponent even": {Scheme: "pkcs11", Attrs: good.Attrs, DER: withExponent(t, good.DER, 65538)},
+		"exponent 3":    {Scheme: "pkcs11", Attrs: good.Attrs, DER: sealtest.WithExponent(t, good.DER, 3)},
+		"exponent 1":    {Scheme: "pkcs11", Attrs: good.Attrs, DER: sealtest.WithExponent(t, good.DER, 1)},
+		"exponent even": {Scheme: "pkcs11", Attrs: good.Attrs, DER: sealtest.WithExponent(t, good.DER, 65538)},
 	} {
 		if _, err := b.Public(pk, nil); err == nil {
 			t.Errorf("%s: Public accepted it", name)
@@ -341,19 +341,3 @@ func TestRSAKeysFromOtherTools(t *testing.T) {
 }
 
 func sha1New() hash.Hash { return sha1.New() }
-
-// withExponent returns the RSA public key der with its exponent set to e.
-func withExponent(t *testing.T, der []byte, e int) []byte {
-	t.Helper()
-	pub, err := x509.ParsePKIXPublicKey(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := *pub.(*rsa.PublicKey)
-	r.E = e
-	out, err := x509.MarshalPKIXPublicKey(&r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
